@@ -1,0 +1,2 @@
+//! Placeholder: throughput benchmark arrives in its own commit.
+fn main() {}

@@ -1,0 +1,1 @@
+//! PLACEHOLDER: being written (auth helper). Replace this whole file.

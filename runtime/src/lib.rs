@@ -1,0 +1,56 @@
+//! # connector-runtime
+//!
+//! The runtime every generated connector crate stands on: where requests go ([`Connection`]), how they are
+//! authenticated ([`auth`]), when they are retried ([`RetryPolicy`]), how parameters and bodies are encoded
+//! ([`Request`]), how paged results are followed ([`paging`]), and the one [`Error`] type.
+//!
+//! Generated crates are thin: each operation is a static [`Operation`] plus a few calls on a [`Request`]. All
+//! policy lives here, so a fix in the runtime fixes every connector.
+//!
+//! ```no_run
+//! use connector_runtime::{Connection, RetryPolicy};
+//! use connector_runtime::auth::ClientSecretCredential;
+//!
+//! # fn main() -> connector_runtime::Result<()> {
+//! let conn = Connection::from_env("OFFICE365")?            // OFFICE365__connectionRuntimeUrl
+//!     .with_credential(ClientSecretCredential::new("tenant-id", "client-id", "client-secret"))
+//!     .with_retry(RetryPolicy::default().max_retries(5));
+//! # let _ = conn;
+//! # Ok(()) }
+//! ```
+//!
+//! Every call runs inside a `connector.call` [`tracing`] span carrying the connector, operation, method, status,
+//! attempt count and latency. Secrets never appear in `Debug` output, errors or traces.
+
+#![deny(missing_docs)]
+
+pub mod auth;
+mod body;
+mod connection;
+mod encoding;
+mod error;
+mod operation;
+pub mod paging;
+mod request;
+mod response;
+mod retry;
+mod secret;
+mod transport;
+
+pub use body::{File, Multipart};
+pub use connection::{Connection, DEFAULT_MAX_RESPONSE_BYTES, Mode};
+pub use encoding::{ParamValue, UrlEncoding, encode_path, encode_query};
+pub use error::{Error, ErrorKind, MAX_ERROR_BODY, Result};
+pub use operation::{ApiKeyIn, ConnectorInfo, Operation};
+pub use paging::{ItemStream, Page, Paging};
+pub use request::Request;
+pub use response::{Response, decode_json};
+pub use retry::{RetryPolicy, is_transient_status, retry_after};
+pub use secret::Secret;
+
+/// Re-exported so generated crates and users name the same versions.
+pub use bytes;
+pub use futures;
+pub use reqwest;
+pub use serde;
+pub use serde_json;

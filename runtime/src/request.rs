@@ -1,0 +1,368 @@
+//! Building a call: path, query and header parameters, a body, per-call options; then sending it.
+//!
+//! Generated code drives a [`Request`] with one line per parameter and ends with one of the `send_*` methods:
+//!
+//! ```no_run
+//! # use connector_runtime::{ConnectorInfo, Connection, Operation, UrlEncoding};
+//! # use connector_runtime::reqwest::Method;
+//! static CONNECTOR: ConnectorInfo = ConnectorInfo { name: "sharepoint", api_key: None, scopes: &[] };
+//! static GET_TABLES: Operation = Operation {
+//!     connector: &CONNECTOR,
+//!     id: "GetTables",
+//!     method: Method::GET,
+//!     path: "/{connectionId}/datasets/{dataset}/tables",
+//!     safe: false,
+//! };
+//! # async fn run(conn: Connection) -> connector_runtime::Result<()> {
+//! let tables: serde_json::Value = conn
+//!     .request(&GET_TABLES)
+//!     .path_param("dataset", "https://contoso.sharepoint.com/sites/x", UrlEncoding::Double)
+//!     .query("$top", &Some(50))
+//!     .send_json()
+//!     .await?
+//!     .into_body();
+//! # let _ = tables; Ok(()) }
+//! ```
+//!
+//! Errors found while building (a body that does not serialize, a header value with a line break) are kept and
+//! returned by the `send_*` call, so the chain stays free of `?`.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::TryStream;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::body::{Multipart, encode_form};
+use crate::encoding::{ParamValue, UrlEncoding, encode_path, encode_query, plain_text};
+use crate::transport::{Payload, Prepared, execute};
+use crate::{Connection, Error, ErrorKind, File, Operation, Response, Result, RetryPolicy};
+
+/// A call being built. Created by [`Connection::request`].
+pub struct Request {
+    conn: Connection,
+    op: &'static Operation,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+    content_type: Option<String>,
+    retry: Option<RetryPolicy>,
+    attempt_timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    error: Option<Error>,
+}
+
+enum Body {
+    None,
+    Json(Bytes),
+    Form(Vec<(String, String)>),
+    Multipart(Multipart),
+    Raw(String, Bytes),
+    Stream(String, reqwest::Body),
+}
+
+impl Request {
+    pub(crate) fn new(conn: Connection, op: &'static Operation) -> Self {
+        Request {
+            conn,
+            op,
+            path: op.path.to_owned(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: Body::None,
+            content_type: None,
+            retry: None,
+            attempt_timeout: None,
+            deadline: None,
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, err: Error) {
+        if self.error.is_none() {
+            self.error = Some(err);
+        }
+    }
+
+    /// Fills the path placeholder `{name}` with `value`, percent-encoded once or twice.
+    pub fn path_param<V: ParamValue + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+        encoding: UrlEncoding,
+    ) -> Self {
+        let placeholder = format!("{{{name}}}");
+        if self.path.contains(&placeholder) {
+            self.path = self
+                .path
+                .replace(&placeholder, &encode_path(&plain_text(value), encoding));
+        } else {
+            self.fail(Error::config(format!(
+                "path `{}` has no parameter `{name}`",
+                self.op.path
+            )));
+        }
+        self
+    }
+
+    /// Adds a query parameter (absent when `value` is `None`; sequences comma-separated).
+    pub fn query<V: ParamValue + ?Sized>(self, name: &str, value: &V) -> Self {
+        self.query_with(name, value, UrlEncoding::Single)
+    }
+
+    /// Adds a query parameter with an explicit `x-ms-url-encoding`.
+    pub fn query_with<V: ParamValue + ?Sized>(
+        mut self,
+        name: &str,
+        value: &V,
+        encoding: UrlEncoding,
+    ) -> Self {
+        if value.is_present() {
+            let items: Vec<String> = value
+                .param_items()
+                .iter()
+                .map(|item| encode_query(item, encoding))
+                .collect();
+            self.query
+                .push((encode_query(name, UrlEncoding::Single), items.join(",")));
+        }
+        self
+    }
+
+    /// Adds a header parameter (absent when `value` is `None`).
+    pub fn header<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        if !value.is_present() {
+            return self;
+        }
+        let text = plain_text(value);
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&text)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            _ => self.fail(Error::new(
+                ErrorKind::Encode,
+                format!("header `{name}` cannot carry the given value (line breaks or non-visible characters)"),
+            )),
+        }
+        self
+    }
+
+    /// Sets the body to `value` as JSON (`Content-Type: application/json` unless overridden).
+    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => self.body = Body::Json(Bytes::from(bytes)),
+            Err(e) => self.fail(
+                Error::new(
+                    ErrorKind::Encode,
+                    "the body could not be serialized as JSON",
+                )
+                .with_source(e),
+            ),
+        }
+        self
+    }
+
+    /// Adds a field to an `application/x-www-form-urlencoded` body.
+    pub fn form_field<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        if !value.is_present() {
+            return self;
+        }
+        let text = plain_text(value);
+        match &mut self.body {
+            Body::Form(fields) => fields.push((name.to_owned(), text)),
+            _ => self.body = Body::Form(vec![(name.to_owned(), text)]),
+        }
+        self
+    }
+
+    /// Adds a text field to a `multipart/form-data` body.
+    pub fn multipart_text<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        if value.is_present() {
+            let text = plain_text(value);
+            self.body = Body::Multipart(self.take_multipart().text(name, text));
+        }
+        self
+    }
+
+    /// Adds a file to a `multipart/form-data` body.
+    pub fn multipart_file(mut self, name: &str, file: File) -> Self {
+        self.body = Body::Multipart(self.take_multipart().file(name, file));
+        self
+    }
+
+    /// Sets a whole `multipart/form-data` body.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    fn take_multipart(&mut self) -> Multipart {
+        match std::mem::replace(&mut self.body, Body::None) {
+            Body::Multipart(form) => form,
+            _ => Multipart::new(),
+        }
+    }
+
+    /// Sets a raw body (binary upload) with its content type.
+    pub fn bytes(mut self, content_type: &str, bytes: impl Into<Bytes>) -> Self {
+        self.body = Body::Raw(content_type.to_owned(), bytes.into());
+        self
+    }
+
+    /// Sets a text body with its content type.
+    pub fn text(self, content_type: &str, text: impl Into<String>) -> Self {
+        self.bytes(content_type, Bytes::from(text.into()))
+    }
+
+    /// Sets a streamed body. It is sent once: a failed attempt is never retried with it.
+    pub fn stream<S>(mut self, content_type: &str, stream: S) -> Self
+    where
+        S: TryStream + Send + 'static,
+        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+        Bytes: From<S::Ok>,
+    {
+        self.body = Body::Stream(content_type.to_owned(), reqwest::Body::wrap_stream(stream));
+        self
+    }
+
+    /// Overrides the body's `Content-Type` (an explicit `Content-Type` parameter of the spec).
+    pub fn content_type(mut self, content_type: &str) -> Self {
+        self.content_type = Some(content_type.to_owned());
+        self
+    }
+
+    /// Uses `policy` for this call instead of the connection's.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this call.
+    pub fn with_timeout(mut self, per_attempt: Duration) -> Self {
+        self.attempt_timeout = Some(per_attempt);
+        self
+    }
+
+    /// Limits this whole call, retries included.
+    pub fn with_deadline(mut self, overall: Duration) -> Self {
+        self.deadline = Some(overall);
+        self
+    }
+
+    /// The operation this request is for.
+    pub fn operation(&self) -> &'static Operation {
+        self.op
+    }
+
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn extra_headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    pub(crate) fn call_options(&self) -> (Option<RetryPolicy>, Option<Duration>, Option<Duration>) {
+        (self.retry.clone(), self.attempt_timeout, self.deadline)
+    }
+
+    /// Resolves everything into a call ready to send.
+    pub(crate) fn prepare(self) -> Result<Prepared> {
+        let op = self.op;
+        if let Some(err) = self.error {
+            return Err(err.with_operation(op.connector.name, op.id));
+        }
+        let url = self.url()?;
+        let payload = match self.body {
+            Body::None => Payload::Empty,
+            Body::Json(bytes) => {
+                Payload::Bytes(or_default(self.content_type, "application/json"), bytes)
+            }
+            Body::Form(fields) => Payload::Bytes(
+                or_default(self.content_type, "application/x-www-form-urlencoded"),
+                encode_form(
+                    fields
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), Cow::Borrowed(v.as_str()))),
+                ),
+            ),
+            Body::Multipart(form) => {
+                // The boundary must match the body, so a spec's Content-Type parameter cannot override it.
+                let (ct, bytes) = form.encode();
+                Payload::Bytes(ct, bytes)
+            }
+            Body::Raw(ct, bytes) => Payload::Bytes(self.content_type.unwrap_or(ct), bytes),
+            Body::Stream(ct, body) => Payload::Stream(self.content_type.unwrap_or(ct), Some(body)),
+        };
+        Ok(Prepared {
+            conn: self.conn,
+            op,
+            method: op.method.clone(),
+            url,
+            headers: self.headers,
+            payload,
+            retry: self.retry,
+            attempt_timeout: self.attempt_timeout,
+            deadline: self.deadline,
+        })
+    }
+
+    fn url(&self) -> Result<Url> {
+        let op = self.op;
+        let mut raw = self.conn.url_for_path(&self.path);
+        if let Some(start) = raw.find('{')
+            && let Some(len) = raw[start..].find('}')
+        {
+            return Err(Error::config(format!(
+                "path parameter `{}` of `{}` was not given",
+                &raw[start + 1..start + len],
+                op.path
+            ))
+            .with_operation(op.connector.name, op.id));
+        }
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            raw.push(if i == 0 { '?' } else { '&' });
+            raw.push_str(name);
+            raw.push('=');
+            raw.push_str(value);
+        }
+        Url::parse(&raw).map_err(|e| {
+            Error::config("the request URL is not valid")
+                .with_source(e)
+                .with_operation(op.connector.name, op.id)
+        })
+    }
+
+    /// Sends the call; a success response comes back with its raw body.
+    pub async fn send(self) -> Result<Response<Bytes>> {
+        execute(self.prepare()?).await
+    }
+
+    /// Sends the call and decodes a JSON body into `T`.
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<Response<T>> {
+        let op = self.op;
+        self.send()
+            .await?
+            .json()
+            .map_err(|e| e.with_operation(op.connector.name, op.id))
+    }
+
+    /// Sends the call and ignores the body.
+    pub async fn send_empty(self) -> Result<Response<()>> {
+        Ok(self.send().await?.map(|_| ()))
+    }
+
+    /// Sends the call and returns the body as text.
+    pub async fn send_text(self) -> Result<Response<String>> {
+        Ok(self.send().await?.text())
+    }
+}
+
+fn or_default(explicit: Option<String>, default: &str) -> String {
+    explicit.unwrap_or_else(|| default.to_owned())
+}
