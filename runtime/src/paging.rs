@@ -79,33 +79,33 @@ impl Request {
                             e.with_status(response.status())
                                 .with_operation(op.connector.name, op.id)
                         })?;
+                    // A link we must not follow fails the *next* poll, so this page's items are still delivered.
                     let next = match next_link.as_deref() {
-                        None => None,
-                        Some(link) => {
-                            let resolved = conn
-                                .resolve_link(link, &url)
-                                .map_err(|e| e.with_operation(op.connector.name, op.id))?;
-                            if seen.contains(resolved.as_str()) {
-                                return Err(Error::new(
-                                    ErrorKind::PagingLoop,
-                                    "the service returned a next link it had already returned",
-                                )
-                                .with_operation(op.connector.name, op.id));
-                            }
-                            Some(Prepared {
-                                conn: conn.clone(),
-                                op,
-                                method: Method::GET,
-                                url: resolved,
-                                headers,
-                                payload: Payload::Empty,
-                                retry,
-                                attempt_timeout,
-                                deadline,
+                        None => Ok(None),
+                        Some(link) => conn
+                            .resolve_link(link, &url)
+                            .and_then(|resolved| {
+                                if seen.contains(resolved.as_str()) {
+                                    return Err(Error::new(
+                                        ErrorKind::PagingLoop,
+                                        "the service returned a next link it had already returned",
+                                    ));
+                                }
+                                Ok(Some(Prepared {
+                                    conn: conn.clone(),
+                                    op,
+                                    method: Method::GET,
+                                    url: resolved,
+                                    headers,
+                                    payload: Payload::Empty,
+                                    retry,
+                                    attempt_timeout,
+                                    deadline,
+                                }))
                             })
-                        }
+                            .map_err(|e| e.with_operation(op.connector.name, op.id)),
                     };
-                    Ok(Some((Page { items, next_link }, (Ok(next), seen))))
+                    Ok(Some((Page { items, next_link }, (next, seen))))
                 }
             },
         );
