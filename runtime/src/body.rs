@@ -21,16 +21,8 @@ pub struct File {
 
 impl File {
     /// A file part with `name`, `content_type` and content.
-    pub fn new(
-        name: impl Into<String>,
-        content_type: impl Into<String>,
-        bytes: impl Into<Bytes>,
-    ) -> Self {
-        File {
-            name: name.into(),
-            content_type: content_type.into(),
-            bytes: bytes.into(),
-        }
+    pub fn new(name: impl Into<String>, content_type: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        File { name: name.into(), content_type: content_type.into(), bytes: bytes.into() }
     }
 }
 
@@ -97,37 +89,25 @@ impl Multipart {
 
     /// Encodes the form; returns the `Content-Type` (with its boundary) and the body bytes.
     pub(crate) fn encode(&self) -> (String, Bytes) {
-        let boundary = format!(
-            "connector-rs-{:016x}{:016x}",
-            fastrand::u64(..),
-            fastrand::u64(..)
-        );
+        let boundary = format!("connector-rs-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         let mut out = BytesMut::new();
         for part in &self.parts {
             out.put_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition = format!(
-                "Content-Disposition: form-data; name=\"{}\"",
-                quote(&part.name)
-            );
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quote(&part.name));
             if let Some(file_name) = &part.file_name {
                 disposition.push_str(&format!("; filename=\"{}\"", quote(file_name)));
             }
             out.put_slice(disposition.as_bytes());
             out.put_slice(b"\r\n");
             if let Some(ct) = &part.content_type {
-                out.put_slice(
-                    format!("Content-Type: {}\r\n", ct.replace(['\r', '\n'], "")).as_bytes(),
-                );
+                out.put_slice(format!("Content-Type: {}\r\n", ct.replace(['\r', '\n'], "")).as_bytes());
             }
             out.put_slice(b"\r\n");
             out.put_slice(&part.data);
             out.put_slice(b"\r\n");
         }
         out.put_slice(format!("--{boundary}--\r\n").as_bytes());
-        (
-            format!("multipart/form-data; boundary={boundary}"),
-            out.freeze(),
-        )
+        (format!("multipart/form-data; boundary={boundary}"), out.freeze())
     }
 }
 
@@ -135,11 +115,7 @@ impl Multipart {
 /// percent-encoded).
 fn quote(name: &str) -> Cow<'_, str> {
     if name.contains(['"', '\r', '\n']) {
-        Cow::Owned(
-            name.replace('"', "%22")
-                .replace('\r', "%0D")
-                .replace('\n', "%0A"),
-        )
+        Cow::Owned(name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A"))
     } else {
         Cow::Borrowed(name)
     }
@@ -160,10 +136,8 @@ mod tests {
 
     #[test]
     fn multipart_has_fields_and_file() {
-        let form = Multipart::new().text("title", "Q3").file(
-            "doc",
-            File::new("a\"b.pdf", "application/pdf", b"PDF".to_vec()),
-        );
+        let form =
+            Multipart::new().text("title", "Q3").file("doc", File::new("a\"b.pdf", "application/pdf", b"PDF".to_vec()));
         let (ct, body) = form.encode();
         let boundary = ct.trim_start_matches("multipart/form-data; boundary=");
         let text = String::from_utf8_lossy(&body);

@@ -111,16 +111,14 @@ impl Connection {
         let name = format!("{prefix}__connectionRuntimeUrl");
         match std::env::var(&name) {
             Ok(url) if !url.trim().is_empty() => Connection::runtime_url(url.trim()),
-            Ok(_) => Err(Error::config(format!(
-                "environment variable {name} is empty"
-            ))),
+            Ok(_) => Err(Error::config(format!("environment variable {name} is empty"))),
             Err(std::env::VarError::NotPresent) => Err(Error::config(format!(
                 "environment variable {name} is not set; set it to the connection's runtime URL \
                  (`az resource show --ids <connection id> --query properties.connectionRuntimeUrl`)"
             ))),
-            Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!(
-                "environment variable {name} is not valid UTF-8"
-            ))),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                Err(Error::config(format!("environment variable {name} is not valid UTF-8")))
+            }
         }
     }
 
@@ -252,11 +250,7 @@ impl Connection {
             Mode::Direct => path,
         };
         let base = self.inner.base.as_str().trim_end_matches('/');
-        if path.is_empty() || path.starts_with('/') {
-            format!("{base}{path}")
-        } else {
-            format!("{base}/{path}")
-        }
+        if path.is_empty() || path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") }
     }
 
     /// Resolves a link the service handed back (a next-page link or a polling `Location`), relative to the URL
@@ -268,11 +262,7 @@ impl Connection {
     /// credentials never reach a stranger.
     pub fn resolve_link(&self, link: &str, current: &Url) -> Result<Url> {
         let url = current.join(link.trim()).map_err(|e| {
-            Error::new(
-                ErrorKind::ForeignLink,
-                format!("service returned an unusable link `{link}`"),
-            )
-            .with_source(e)
+            Error::new(ErrorKind::ForeignLink, format!("service returned an unusable link `{link}`")).with_source(e)
         })?;
         let base = &self.inner.base;
         if url.scheme() == base.scheme()
@@ -284,11 +274,7 @@ impl Connection {
         if url.host_str() == base.host_str() {
             return Err(Error::new(
                 ErrorKind::ForeignLink,
-                format!(
-                    "link `{}` changes scheme or port from the connection's `{}`",
-                    redact(&url),
-                    base
-                ),
+                format!("link `{}` changes scheme or port from the connection's `{}`", redact(&url), base),
             ));
         }
         match self.inner.mode {
@@ -299,11 +285,8 @@ impl Connection {
                     rerouted.push_str(query);
                 }
                 Url::parse(&rerouted).map_err(|e| {
-                    Error::new(
-                        ErrorKind::ForeignLink,
-                        format!("could not re-route link `{}`", redact(&url)),
-                    )
-                    .with_source(e)
+                    Error::new(ErrorKind::ForeignLink, format!("could not re-route link `{}`", redact(&url)))
+                        .with_source(e)
                 })
             }
             Mode::Direct => Err(Error::new(
@@ -336,12 +319,7 @@ impl Connection {
             Auth::None => Ok(()),
             Auth::Bearer(cache) => {
                 let scopes = self.scopes_for(operation)?;
-                let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
-                let token = cache.token(&scopes).await?;
-                headers.insert(
-                    AUTHORIZATION,
-                    sensitive(&format!("Bearer {}", token.expose()))?,
-                );
+                headers.insert(AUTHORIZATION, cache.bearer_header(&scopes).await?);
                 Ok(())
             }
             Auth::Basic(basic) => {
@@ -363,16 +341,13 @@ impl Connection {
                 };
                 match location {
                     ApiKeyLocation::Header(name) => {
-                        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                            .map_err(|e| {
-                                Error::config(format!("invalid API key header name `{name}`"))
-                                    .with_source(e)
-                            })?;
+                        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+                            Error::config(format!("invalid API key header name `{name}`")).with_source(e)
+                        })?;
                         headers.insert(name, sensitive(key.value().expose())?);
                     }
                     ApiKeyLocation::Query(name) => {
-                        url.query_pairs_mut()
-                            .append_pair(&name, key.value().expose());
+                        url.query_pairs_mut().append_pair(&name, key.value().expose());
                     }
                 }
                 Ok(())
@@ -380,18 +355,13 @@ impl Connection {
         }
     }
 
-    fn scopes_for(&self, operation: &Operation) -> Result<Vec<String>> {
+    fn scopes_for<'a>(&'a self, operation: &'a Operation) -> Result<Vec<&'a str>> {
         if let Some(scopes) = &self.inner.scopes {
-            return Ok(scopes.clone());
+            return Ok(scopes.iter().map(String::as_str).collect());
         }
         match self.inner.mode {
-            Mode::RuntimeUrl => Ok(vec![crate::auth::API_HUB_SCOPE.to_owned()]),
-            Mode::Direct if !operation.connector.scopes.is_empty() => Ok(operation
-                .connector
-                .scopes
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect()),
+            Mode::RuntimeUrl => Ok(vec![crate::auth::API_HUB_SCOPE]),
+            Mode::Direct if !operation.connector.scopes.is_empty() => Ok(operation.connector.scopes.to_vec()),
             Mode::Direct => Err(Error::config(format!(
                 "connector `{}` declares no OAuth scope; call Connection::with_scopes([..]) to name one",
                 operation.connector.name
@@ -416,31 +386,24 @@ impl fmt::Debug for Connection {
 }
 
 fn parse_base(raw: &str, what: &str) -> Result<Url> {
-    let url = Url::parse(raw.trim()).map_err(|e| {
-        Error::config(format!("{what} `{raw}` is not a valid absolute URL: {e}")).with_source(e)
-    })?;
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Error::config(format!("{what} `{raw}` is not a valid absolute URL: {e}")).with_source(e))?;
     if !matches!(url.scheme(), "https" | "http") {
-        return Err(Error::config(format!(
-            "{what} `{raw}` must be an http(s) URL"
-        )));
+        return Err(Error::config(format!("{what} `{raw}` must be an http(s) URL")));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(Error::config(format!("{what} `{raw}` has no host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!(
-            "{what} `{raw}` must not carry a query or fragment"
-        )));
+        return Err(Error::config(format!("{what} `{raw}` must not carry a query or fragment")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config(format!(
-            "{what} must not embed credentials; use with_basic or with_credential"
-        )));
+        return Err(Error::config(format!("{what} must not embed credentials; use with_basic or with_credential")));
     }
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -450,9 +413,8 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 fn sensitive(value: &str) -> Result<HeaderValue> {
-    let mut value = HeaderValue::from_str(value).map_err(|_| {
-        Error::config("credential contains characters not allowed in an HTTP header")
-    })?;
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| Error::config("credential contains characters not allowed in an HTTP header"))?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -473,13 +435,7 @@ mod tests {
 
     #[test]
     fn invalid_urls_fail_at_construction() {
-        for bad in [
-            "not a url",
-            "ftp://x/y",
-            "https://",
-            "https://h/p?x=1",
-            "http://example.com/apim/x/y",
-        ] {
+        for bad in ["not a url", "ftp://x/y", "https://", "https://h/p?x=1", "http://example.com/apim/x/y"] {
             assert!(Connection::runtime_url(bad).is_err(), "{bad} accepted");
         }
         assert!(Connection::runtime_url("https://h.azure-apihub.net/apim/teams/abc").is_ok());
@@ -494,18 +450,13 @@ mod tests {
             "https://h.azure-apihub.net/apim/office365/abc/v2/Mail"
         );
         let direct = Connection::direct("https://api.example.com/v1")?;
-        assert_eq!(
-            direct.url_for_path("/items"),
-            "https://api.example.com/v1/items"
-        );
+        assert_eq!(direct.url_for_path("/items"), "https://api.example.com/v1/items");
         Ok(())
     }
 
     #[test]
     fn from_env_names_the_missing_variable() {
-        let err = Connection::from_env("NO_SUCH_PREFIX_FOR_TEST")
-            .err()
-            .map(|e| e.to_string());
+        let err = Connection::from_env("NO_SUCH_PREFIX_FOR_TEST").err().map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("NO_SUCH_PREFIX_FOR_TEST__connectionRuntimeUrl")));
     }
 
@@ -520,17 +471,9 @@ mod tests {
             "https://h.azure-apihub.net/apim/arm/abc/things?$skiptoken=xyz"
         );
         let direct = Connection::direct("https://h.azure-apihub.net/apim/arm/abc")?;
-        assert_eq!(
-            direct.resolve_link(link, &current).err().map(|e| e.kind()),
-            Some(ErrorKind::ForeignLink)
-        );
+        assert_eq!(direct.resolve_link(link, &current).err().map(|e| e.kind()), Some(ErrorKind::ForeignLink));
         let downgrade = "http://h.azure-apihub.net/apim/arm/abc/things?page=2";
-        assert_eq!(
-            hub.resolve_link(downgrade, &current)
-                .err()
-                .map(|e| e.kind()),
-            Some(ErrorKind::ForeignLink)
-        );
+        assert_eq!(hub.resolve_link(downgrade, &current).err().map(|e| e.kind()), Some(ErrorKind::ForeignLink));
         Ok(())
     }
 }

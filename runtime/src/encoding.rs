@@ -14,11 +14,7 @@ use std::borrow::Cow;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
-const STRICT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const STRICT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The strict set, keeping `$ : /` which are safe inside a query component.
 const QUERY: &AsciiSet = &STRICT.remove(b'$').remove(b':').remove(b'/');
@@ -76,9 +72,7 @@ macro_rules! display_param {
     )*};
 }
 
-display_param!(
-    bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, isize, usize, f32, f64
-);
+display_param!(bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, isize, usize, f32, f64);
 
 impl ParamValue for str {
     fn param_items(&self) -> Vec<Cow<'_, str>> {
@@ -104,9 +98,7 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
 
 impl<T: ParamValue> ParamValue for Option<T> {
     fn param_items(&self) -> Vec<Cow<'_, str>> {
-        self.as_ref()
-            .map(ParamValue::param_items)
-            .unwrap_or_default()
+        self.as_ref().map(ParamValue::param_items).unwrap_or_default()
     }
 
     fn is_present(&self) -> bool {
@@ -131,9 +123,7 @@ impl ParamValue for serde_json::Value {
         match self {
             serde_json::Value::Null => Vec::new(),
             serde_json::Value::String(s) => vec![Cow::Borrowed(s.as_str())],
-            serde_json::Value::Array(items) => {
-                items.iter().flat_map(ParamValue::param_items).collect()
-            }
+            serde_json::Value::Array(items) => items.iter().flat_map(ParamValue::param_items).collect(),
             other => vec![Cow::Owned(other.to_string())],
         }
     }
@@ -168,10 +158,7 @@ mod tests {
     #[test]
     fn query_keeps_dollar_and_colon() {
         assert_eq!(encode_query("$filter", UrlEncoding::Single), "$filter");
-        assert_eq!(
-            encode_query("a eq 'b&c'", UrlEncoding::Single),
-            "a%20eq%20%27b%26c%27"
-        );
+        assert_eq!(encode_query("a eq 'b&c'", UrlEncoding::Single), "a%20eq%20%27b%26c%27");
     }
 
     #[test]

@@ -60,9 +60,7 @@ impl ErrorKind {
             ErrorKind::Status => "service returned an error",
             ErrorKind::Decode => "could not decode the response",
             ErrorKind::Encode => "could not encode the request",
-            ErrorKind::RetryAfterExceedsBudget => {
-                "service asked to wait longer than the retry budget"
-            }
+            ErrorKind::RetryAfterExceedsBudget => "service asked to wait longer than the retry budget",
             ErrorKind::ForeignLink => "refused to follow a link to another host",
             ErrorKind::PagingLoop => "paging loop",
             ErrorKind::BodyTooLarge => "response body too large",
@@ -96,13 +94,7 @@ struct Inner {
 impl Error {
     /// A new error of `kind` with a human-readable message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
-            inner: Box::new(Inner {
-                kind: Some(kind),
-                message: message.into(),
-                ..Inner::default()
-            }),
-        }
+        Error { inner: Box::new(Inner { kind: Some(kind), message: message.into(), ..Inner::default() }) }
     }
 
     /// A configuration error (shorthand for `Error::new(ErrorKind::Config, ..)`).
@@ -120,11 +112,7 @@ impl Error {
     pub fn from_response(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
         let (service_code, service_message) = parse_service_error(&body);
         let request_id = request_id(&headers);
-        let body = if body.len() > MAX_ERROR_BODY {
-            body.slice(..MAX_ERROR_BODY)
-        } else {
-            body
-        };
+        let body = if body.len() > MAX_ERROR_BODY { body.slice(..MAX_ERROR_BODY) } else { body };
         let mut err = Error::new(ErrorKind::Status, format!("HTTP {status}"));
         err.inner.status = Some(status);
         err.inner.service_code = service_code;
@@ -282,8 +270,7 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.inner;
         let mut d = f.debug_struct("Error");
-        d.field("kind", &self.kind())
-            .field("message", &inner.message);
+        d.field("kind", &self.kind()).field("message", &inner.message);
         if let Some(v) = &inner.connector {
             d.field("connector", v);
         }
@@ -320,10 +307,7 @@ impl fmt::Debug for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.inner
-            .source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
+        self.inner.source.as_deref().map(|e| e as &(dyn StdError + 'static))
     }
 }
 
@@ -340,40 +324,27 @@ fn parse_service_error(body: &[u8]) -> (Option<String>, Option<String>) {
             _ => None,
         }
     };
-    let field =
-        |obj: &serde_json::Value, names: &[&str]| names.iter().find_map(|n| text(obj.get(*n)));
+    let field = |obj: &serde_json::Value, names: &[&str]| names.iter().find_map(|n| text(obj.get(*n)));
     match value.get("error") {
         Some(inner @ serde_json::Value::Object(_)) => (
             field(inner, &["code", "Code"]),
-            field(inner, &["message", "Message"])
-                .or_else(|| field(&value, &["message", "Message"])),
+            field(inner, &["message", "Message"]).or_else(|| field(&value, &["message", "Message"])),
         ),
-        Some(serde_json::Value::String(code)) => (
-            Some(code.clone()),
-            field(&value, &["error_description", "message", "Message"]),
-        ),
+        Some(serde_json::Value::String(code)) => {
+            (Some(code.clone()), field(&value, &["error_description", "message", "Message"]))
+        }
         _ => (
             field(&value, &["code", "Code", "errorCode"]),
-            field(
-                &value,
-                &["message", "Message", "error_description", "detail", "title"],
-            ),
+            field(&value, &["message", "Message", "error_description", "detail", "title"]),
         ),
     }
 }
 
 /// The request id from the usual response headers, first match wins.
 fn request_id(headers: &HeaderMap) -> Option<String> {
-    [
-        "x-ms-request-id",
-        "request-id",
-        "x-request-id",
-        "x-ms-client-request-id",
-        "apim-request-id",
-        "x-correlation-id",
-    ]
-    .iter()
-    .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
+    ["x-ms-request-id", "request-id", "x-request-id", "x-ms-client-request-id", "apim-request-id", "x-correlation-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
 }
 
 #[cfg(test)]
@@ -382,8 +353,7 @@ mod tests {
 
     #[test]
     fn parses_nested_error_object() {
-        let (code, msg) =
-            parse_service_error(br#"{"error":{"code":"ItemNotFound","message":"Nope"}}"#);
+        let (code, msg) = parse_service_error(br#"{"error":{"code":"ItemNotFound","message":"Nope"}}"#);
         assert_eq!(code.as_deref(), Some("ItemNotFound"));
         assert_eq!(msg.as_deref(), Some("Nope"));
     }
@@ -397,9 +367,7 @@ mod tests {
 
     #[test]
     fn parses_oauth_error() {
-        let (code, msg) = parse_service_error(
-            br#"{"error":"invalid_client","error_description":"AADSTS7000215"}"#,
-        );
+        let (code, msg) = parse_service_error(br#"{"error":"invalid_client","error_description":"AADSTS7000215"}"#);
         assert_eq!(code.as_deref(), Some("invalid_client"));
         assert_eq!(msg.as_deref(), Some("AADSTS7000215"));
     }

@@ -29,6 +29,7 @@ mod body;
 mod connection;
 mod encoding;
 mod error;
+pub mod model;
 mod operation;
 pub mod paging;
 mod request;
@@ -48,9 +49,13 @@ pub use response::{Response, decode_json};
 pub use retry::{RetryPolicy, is_transient_status, retry_after};
 pub use secret::Secret;
 
+#[doc(hidden)]
+pub use model::open_enum::__deserialize_open_enum;
+
 /// Re-exported so generated crates and users name the same versions.
 pub use bytes;
 pub use futures;
+pub use jiff;
 pub use reqwest;
 pub use serde;
 pub use serde_json;

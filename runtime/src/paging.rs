@@ -32,10 +32,7 @@ pub struct Paging {
 
 impl Paging {
     /// OData paging: items under `value`, next link in `@odata.nextLink`.
-    pub const ODATA: Paging = Paging {
-        items: "value",
-        next_link: "@odata.nextLink",
-    };
+    pub const ODATA: Paging = Paging { items: "value", next_link: "@odata.nextLink" };
 }
 
 /// One page of items and the raw next link it carried.
@@ -52,10 +49,7 @@ pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T>> + Send>>;
 
 impl Request {
     /// Sends the call and streams its pages, following next links.
-    pub fn into_pages<T: DeserializeOwned + Send + 'static>(
-        self,
-        paging: Paging,
-    ) -> ItemStream<Page<T>> {
+    pub fn into_pages<T: DeserializeOwned + Send + 'static>(self, paging: Paging) -> ItemStream<Page<T>> {
         let conn = self.connection().clone();
         let op = self.operation();
         let headers = self.extra_headers().clone();
@@ -74,11 +68,8 @@ impl Request {
                     let url = prepared.url.clone();
                     seen.insert(url.to_string());
                     let response = execute(prepared).await?;
-                    let (items, next_link) =
-                        split_page::<T>(response.body(), paging).map_err(|e| {
-                            e.with_status(response.status())
-                                .with_operation(op.connector.name, op.id)
-                        })?;
+                    let (items, next_link) = split_page::<T>(response.body(), paging)
+                        .map_err(|e| e.with_status(response.status()).with_operation(op.connector.name, op.id))?;
                     // A link we must not follow fails the *next* poll, so this page's items are still delivered.
                     let next = match next_link.as_deref() {
                         None => Ok(None),
@@ -113,35 +104,26 @@ impl Request {
     }
 
     /// Sends the call and streams the items of all its pages, following next links.
-    pub fn into_stream<T: DeserializeOwned + Send + 'static>(
-        self,
-        paging: Paging,
-    ) -> ItemStream<T> {
+    pub fn into_stream<T: DeserializeOwned + Send + 'static>(self, paging: Paging) -> ItemStream<T> {
         let pages = self.into_pages::<T>(paging);
-        let stream = futures::stream::try_unfold(
-            (pages, VecDeque::new()),
-            |(mut pages, mut buffer)| async move {
-                loop {
-                    if let Some(item) = buffer.pop_front() {
-                        return Ok(Some((item, (pages, buffer))));
-                    }
-                    match futures::StreamExt::next(&mut pages).await {
-                        None => return Ok(None),
-                        Some(Err(e)) => return Err(e),
-                        Some(Ok(page)) => buffer.extend(page.items),
-                    }
+        let stream = futures::stream::try_unfold((pages, VecDeque::new()), |(mut pages, mut buffer)| async move {
+            loop {
+                if let Some(item) = buffer.pop_front() {
+                    return Ok(Some((item, (pages, buffer))));
                 }
-            },
-        );
+                match futures::StreamExt::next(&mut pages).await {
+                    None => return Ok(None),
+                    Some(Err(e)) => return Err(e),
+                    Some(Ok(page)) => buffer.extend(page.items),
+                }
+            }
+        });
         Box::pin(stream)
     }
 }
 
 /// Splits a page body into its decoded items and its next link.
-fn split_page<T: DeserializeOwned>(
-    body: &[u8],
-    paging: Paging,
-) -> Result<(Vec<T>, Option<String>)> {
+fn split_page<T: DeserializeOwned>(body: &[u8], paging: Paging) -> Result<(Vec<T>, Option<String>)> {
     let mut root: Value = decode_json(body)?;
     let next_link = match root.get(paging.next_link) {
         Some(Value::String(link)) if !link.trim().is_empty() => Some(link.clone()),
@@ -171,9 +153,7 @@ fn split_page<T: DeserializeOwned>(
                 inner => format!("{prefix}[{index}].{inner}"),
             };
             let inner = e.into_inner();
-            Error::new(ErrorKind::Decode, inner.to_string())
-                .with_json_path(path)
-                .with_source(inner)
+            Error::new(ErrorKind::Decode, inner.to_string()).with_json_path(path).with_source(inner)
         })?;
         decoded.push(item);
     }
@@ -195,8 +175,7 @@ mod tests {
 
     #[test]
     fn empty_next_link_ends() -> Result<()> {
-        let (items, next) =
-            split_page::<i32>(br#"{"value":[],"@odata.nextLink":""}"#, Paging::ODATA)?;
+        let (items, next) = split_page::<i32>(br#"{"value":[],"@odata.nextLink":""}"#, Paging::ODATA)?;
         assert!(items.is_empty() && next.is_none());
         Ok(())
     }

@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::TryStream;
+use futures::future::BoxFuture;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -46,7 +47,7 @@ use crate::{Connection, Error, ErrorKind, File, Operation, Response, Result, Ret
 pub struct Request {
     conn: Connection,
     op: &'static Operation,
-    path: String,
+    path_params: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Body,
@@ -71,7 +72,7 @@ impl Request {
         Request {
             conn,
             op,
-            path: op.path.to_owned(),
+            path_params: Vec::new(),
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: Body::None,
@@ -90,23 +91,8 @@ impl Request {
     }
 
     /// Fills the path placeholder `{name}` with `value`, percent-encoded once or twice.
-    pub fn path_param<V: ParamValue + ?Sized>(
-        mut self,
-        name: &str,
-        value: &V,
-        encoding: UrlEncoding,
-    ) -> Self {
-        let placeholder = format!("{{{name}}}");
-        if self.path.contains(&placeholder) {
-            self.path = self
-                .path
-                .replace(&placeholder, &encode_path(&plain_text(value), encoding));
-        } else {
-            self.fail(Error::config(format!(
-                "path `{}` has no parameter `{name}`",
-                self.op.path
-            )));
-        }
+    pub fn path_param<V: ParamValue + ?Sized>(mut self, name: &'static str, value: &V, encoding: UrlEncoding) -> Self {
+        self.path_params.push((name, encode_path(&plain_text(value), encoding)));
         self
     }
 
@@ -116,20 +102,10 @@ impl Request {
     }
 
     /// Adds a query parameter with an explicit `x-ms-url-encoding`.
-    pub fn query_with<V: ParamValue + ?Sized>(
-        mut self,
-        name: &str,
-        value: &V,
-        encoding: UrlEncoding,
-    ) -> Self {
+    pub fn query_with<V: ParamValue + ?Sized>(mut self, name: &str, value: &V, encoding: UrlEncoding) -> Self {
         if value.is_present() {
-            let items: Vec<String> = value
-                .param_items()
-                .iter()
-                .map(|item| encode_query(item, encoding))
-                .collect();
-            self.query
-                .push((encode_query(name, UrlEncoding::Single), items.join(",")));
+            let items: Vec<String> = value.param_items().iter().map(|item| encode_query(item, encoding)).collect();
+            self.query.push((encode_query(name, UrlEncoding::Single), items.join(",")));
         }
         self
     }
@@ -156,13 +132,9 @@ impl Request {
     pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
         match serde_json::to_vec(value) {
             Ok(bytes) => self.body = Body::Json(Bytes::from(bytes)),
-            Err(e) => self.fail(
-                Error::new(
-                    ErrorKind::Encode,
-                    "the body could not be serialized as JSON",
-                )
-                .with_source(e),
-            ),
+            Err(e) => {
+                self.fail(Error::new(ErrorKind::Encode, "the body could not be serialized as JSON").with_source(e))
+            }
         }
         self
     }
@@ -280,16 +252,10 @@ impl Request {
         let url = self.url()?;
         let payload = match self.body {
             Body::None => Payload::Empty,
-            Body::Json(bytes) => {
-                Payload::Bytes(or_default(self.content_type, "application/json"), bytes)
-            }
+            Body::Json(bytes) => Payload::Bytes(or_default(self.content_type, "application/json"), bytes),
             Body::Form(fields) => Payload::Bytes(
                 or_default(self.content_type, "application/x-www-form-urlencoded"),
-                encode_form(
-                    fields
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), Cow::Borrowed(v.as_str()))),
-                ),
+                encode_form(fields.iter().map(|(k, v)| (k.as_str(), Cow::Borrowed(v.as_str())))),
             ),
             Body::Multipart(form) => {
                 // The boundary must match the body, so a spec's Content-Type parameter cannot override it.
@@ -314,7 +280,8 @@ impl Request {
 
     fn url(&self) -> Result<Url> {
         let op = self.op;
-        let mut raw = self.conn.url_for_path(&self.path);
+        let path = fill_template(op.path, &self.path_params).map_err(|e| e.with_operation(op.connector.name, op.id))?;
+        let mut raw = self.conn.url_for_path(&path);
         if let Some(start) = raw.find('{')
             && let Some(len) = raw[start..].find('}')
         {
@@ -332,35 +299,68 @@ impl Request {
             raw.push_str(value);
         }
         Url::parse(&raw).map_err(|e| {
-            Error::config("the request URL is not valid")
-                .with_source(e)
-                .with_operation(op.connector.name, op.id)
+            Error::config("the request URL is not valid").with_source(e).with_operation(op.connector.name, op.id)
         })
     }
 
     /// Sends the call; a success response comes back with its raw body.
-    pub async fn send(self) -> Result<Response<Bytes>> {
-        execute(self.prepare()?).await
+    ///
+    /// The returned future is boxed: it is moved as a pointer, so awaiting many calls at once (streams,
+    /// `buffer_unordered`) does not copy kilobytes of request state around.
+    pub fn send(self) -> BoxFuture<'static, Result<Response<Bytes>>> {
+        let prepared = self.prepare();
+        Box::pin(async move { execute(prepared?).await })
     }
 
     /// Sends the call and decodes a JSON body into `T`.
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<Response<T>> {
+    pub fn send_json<T: DeserializeOwned + Send + 'static>(self) -> BoxFuture<'static, Result<Response<T>>> {
         let op = self.op;
-        self.send()
-            .await?
-            .json()
-            .map_err(|e| e.with_operation(op.connector.name, op.id))
+        let prepared = self.prepare();
+        Box::pin(
+            async move { execute(prepared?).await?.json().map_err(|e| e.with_operation(op.connector.name, op.id)) },
+        )
     }
 
     /// Sends the call and ignores the body.
-    pub async fn send_empty(self) -> Result<Response<()>> {
-        Ok(self.send().await?.map(|_| ()))
+    pub fn send_empty(self) -> BoxFuture<'static, Result<Response<()>>> {
+        let prepared = self.prepare();
+        Box::pin(async move { Ok(execute(prepared?).await?.map(|_| ())) })
     }
 
     /// Sends the call and returns the body as text.
-    pub async fn send_text(self) -> Result<Response<String>> {
-        Ok(self.send().await?.text())
+    pub fn send_text(self) -> BoxFuture<'static, Result<Response<String>>> {
+        let prepared = self.prepare();
+        Box::pin(async move { Ok(execute(prepared?).await?.text()) })
     }
+}
+
+/// Replaces each `{name}` of `template` by its encoded value in one pass; placeholders without a value stay (the
+/// caller reports them), values without a placeholder are an error (a generator bug, reported rather than
+/// silently dropped).
+fn fill_template(template: &str, params: &[(&'static str, String)]) -> Result<String> {
+    let mut out = String::with_capacity(template.len() + params.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut used = 0usize;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + close];
+        out.push_str(&rest[..open]);
+        match params.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => {
+                out.push_str(value);
+                used += 1;
+            }
+            None => out.push_str(&rest[open..=open + close]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    if used < params.len()
+        && let Some((name, _)) = params.iter().find(|(n, _)| !template.contains(&format!("{{{n}}}")))
+    {
+        return Err(Error::config(format!("path `{template}` has no parameter `{name}`")));
+    }
+    Ok(out)
 }
 
 fn or_default(explicit: Option<String>, default: &str) -> String {

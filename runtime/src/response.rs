@@ -18,11 +18,7 @@ pub struct Response<T> {
 impl<T> Response<T> {
     /// A response from its parts.
     pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Response {
-            status,
-            headers,
-            body,
-        }
+        Response { status, headers, body }
     }
 
     /// The HTTP status.
@@ -52,21 +48,13 @@ impl<T> Response<T> {
 
     /// Replaces the body with `f(body)`.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response {
-            status: self.status,
-            headers: self.headers,
-            body: f(self.body),
-        }
+        Response { status: self.status, headers: self.headers, body: f(self.body) }
     }
 
     /// Replaces the body with `f(body)`, which may fail.
     pub fn try_map<U>(self, f: impl FnOnce(T) -> Result<U>) -> Result<Response<U>> {
         let body = f(self.body)?;
-        Ok(Response {
-            status: self.status,
-            headers: self.headers,
-            body,
-        })
+        Ok(Response { status: self.status, headers: self.headers, body })
     }
 }
 
@@ -85,19 +73,27 @@ impl Response<Bytes> {
 
 /// Decodes JSON into `T`, naming the path that failed (`value[2].from.emailAddress`) on a mismatch.
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    // The fast path is plain serde_json; only a failure pays for a second, path-tracking pass to explain itself.
+    serde_json::from_slice(bytes).map_err(|_| explain_json_error::<T>(bytes))
+}
+
+/// Decodes again with path tracking, to build an error that names where the JSON did not match `T`.
+fn explain_json_error<T: DeserializeOwned>(bytes: &[u8]) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let message = if bytes.iter().all(u8::is_ascii_whitespace) {
-            "expected a JSON body, got an empty one".to_owned()
-        } else {
-            inner.to_string()
-        };
-        Error::new(ErrorKind::Decode, message)
-            .with_json_path(path)
-            .with_source(inner)
-    })
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let message = if bytes.iter().all(u8::is_ascii_whitespace) {
+                "expected a JSON body, got an empty one".to_owned()
+            } else {
+                inner.to_string()
+            };
+            Error::new(ErrorKind::Decode, message).with_json_path(path).with_source(inner)
+        }
+        // Only trailing characters can fail the plain pass yet pass this one.
+        Ok(_) => Error::new(ErrorKind::Decode, "unexpected characters after the JSON value"),
+    }
 }
 
 #[cfg(test)]

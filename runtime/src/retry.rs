@@ -52,10 +52,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
     }
 
     /// How many times a failed attempt is retried (so at most `n + 1` attempts).
@@ -102,21 +99,13 @@ impl RetryPolicy {
     /// of `min(initial * 2^(retry-1), max)`, so concurrent clients spread out without waiting less than half.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let exp = retry.saturating_sub(1).min(20);
-        let base = self
-            .initial_backoff
-            .saturating_mul(1 << exp)
-            .min(self.max_backoff);
+        let base = self.initial_backoff.saturating_mul(1 << exp).min(self.max_backoff);
         let half = base / 2;
         half + half.mul_f64(fastrand::f64())
     }
 
     /// Whether a failed attempt may be retried under this policy (ignoring counts and budget).
-    pub(crate) fn may_retry(
-        &self,
-        method: &Method,
-        safe_operation: bool,
-        failure: Failure,
-    ) -> bool {
+    pub(crate) fn may_retry(&self, method: &Method, safe_operation: bool, failure: Failure) -> bool {
         let repeatable = self.retry_non_idempotent || safe_operation || is_idempotent(method);
         match failure {
             Failure::NotSent => true,
@@ -151,10 +140,7 @@ pub fn is_transient_status(status: StatusCode) -> bool {
 }
 
 fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
-    )
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE)
 }
 
 /// The wait a response asks for: `retry-after-ms`, `x-ms-retry-after-ms` (milliseconds), or `Retry-After` as
@@ -164,17 +150,13 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 pub(crate) fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
-        if let Some(ms) = text(name).and_then(|v| v.parse::<f64>().ok()) {
-            if ms.is_finite() && ms >= 0.0 {
-                return Some(Duration::from_secs_f64(ms / 1000.0));
-            }
+        if let Some(ms) = text(name).and_then(|v| v.parse::<f64>().ok())
+            && ms.is_finite()
+            && ms >= 0.0
+        {
+            return Some(Duration::from_secs_f64(ms / 1000.0));
         }
     }
     let value = text("retry-after")?;
@@ -187,9 +169,7 @@ pub(crate) fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Dur
 
 /// Parses an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
 fn parse_http_date(value: &str) -> Option<SystemTime> {
-    let ts = jiff::fmt::rfc2822::DateTimeParser::new()
-        .parse_timestamp(value)
-        .ok()?;
+    let ts = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(value).ok()?;
     let secs = u64::try_from(ts.as_second()).ok()?;
     Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
 }
@@ -209,10 +189,7 @@ mod tests {
 
     #[test]
     fn retry_after_delta_seconds() {
-        assert_eq!(
-            retry_after(&headers(&[("retry-after", "7")])),
-            Some(Duration::from_secs(7))
-        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "7")])), Some(Duration::from_secs(7)));
     }
 
     #[test]
@@ -235,9 +212,8 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(100))
-            .max_backoff(Duration::from_millis(1000));
+        let p =
+            RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(1000));
         for _ in 0..50 {
             let first = p.backoff(1);
             assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
@@ -252,17 +228,9 @@ mod tests {
         let post = Method::POST;
         assert!(p.may_retry(&post, false, Failure::Status(StatusCode::TOO_MANY_REQUESTS)));
         assert!(p.may_retry(&post, false, Failure::NotSent));
-        assert!(!p.may_retry(
-            &post,
-            false,
-            Failure::Status(StatusCode::INTERNAL_SERVER_ERROR)
-        ));
+        assert!(!p.may_retry(&post, false, Failure::Status(StatusCode::INTERNAL_SERVER_ERROR)));
         assert!(!p.may_retry(&post, false, Failure::Timeout));
-        assert!(p.may_retry(
-            &post,
-            true,
-            Failure::Status(StatusCode::INTERNAL_SERVER_ERROR)
-        ));
+        assert!(p.may_retry(&post, true, Failure::Status(StatusCode::INTERNAL_SERVER_ERROR)));
         let opted = p.retry_non_idempotent(true);
         assert!(opted.may_retry(&post, false, Failure::Timeout));
     }

@@ -54,9 +54,7 @@ pub(crate) async fn execute(prepared: Prepared) -> Result<Response<Bytes>> {
         latency_ms = tracing::field::Empty,
     );
     let started = Instant::now();
-    let result = run_attempts(prepared, started)
-        .instrument(span.clone())
-        .await;
+    let result = run_attempts(prepared, started).instrument(span.clone()).await;
     span.record("latency_ms", started.elapsed().as_millis() as u64);
     match &result {
         Ok((response, attempts)) => {
@@ -71,23 +69,13 @@ pub(crate) async fn execute(prepared: Prepared) -> Result<Response<Bytes>> {
             span.in_scope(|| tracing::debug!(error = %err, "call failed"));
         }
     }
-    result
-        .map(|(response, _)| response)
-        .map_err(|e| e.with_operation(op.connector.name, op.id))
+    result.map(|(response, _)| response).map_err(|e| e.with_operation(op.connector.name, op.id))
 }
 
 async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Bytes>, u32)> {
-    let policy = p
-        .retry
-        .take()
-        .unwrap_or_else(|| p.conn.retry_policy().clone());
-    let attempt_limit = p
-        .attempt_timeout
-        .unwrap_or_else(|| p.conn.attempt_timeout());
-    let deadline = p
-        .deadline
-        .or_else(|| p.conn.deadline())
-        .map(|d| started + d);
+    let policy = p.retry.take().unwrap_or_else(|| p.conn.retry_policy().clone());
+    let attempt_limit = p.attempt_timeout.unwrap_or_else(|| p.conn.attempt_timeout());
+    let deadline = p.deadline.or_else(|| p.conn.deadline()).map(|d| started + d);
     let budget_end = started + policy.total_budget();
 
     if !p.conn.is_own_origin(&p.url) {
@@ -97,9 +85,7 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
         ));
     }
     let mut url = p.url.clone();
-    p.headers
-        .entry(ACCEPT)
-        .or_insert(HeaderValue::from_static("application/json"));
+    p.headers.entry(ACCEPT).or_insert(HeaderValue::from_static("application/json"));
     p.conn.authenticate(p.op, &mut url, &mut p.headers).await?;
 
     let mut attempt: u32 = 0;
@@ -108,42 +94,37 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
         let now = Instant::now();
         let timeout = match deadline {
             Some(end) if end <= now => {
-                return Err(Error::new(ErrorKind::Timeout, "the call's deadline passed")
-                    .with_attempts(attempt - 1));
+                return Err(Error::new(ErrorKind::Timeout, "the call's deadline passed").with_attempts(attempt - 1));
             }
             Some(end) => attempt_limit.min(end - now),
             None => attempt_limit,
         };
-        let mut builder = p
-            .conn
-            .http()
-            .request(p.method.clone(), url.clone())
-            .headers(p.headers.clone());
+        let mut request = reqwest::Request::new(p.method.clone(), url.clone());
+        *request.headers_mut() = p.headers.clone();
         let mut streamed = false;
         match &mut p.payload {
             Payload::Empty => {}
             Payload::Bytes(ct, bytes) => {
-                builder = builder
-                    .header(CONTENT_TYPE, ct.as_str())
-                    .body(bytes.clone());
+                request.headers_mut().insert(CONTENT_TYPE, content_type(ct)?);
+                *request.body_mut() = Some(bytes.clone().into());
             }
             Payload::Stream(ct, body) => {
                 let Some(body) = body.take() else {
-                    return Err(Error::new(
-                        ErrorKind::Transport,
-                        "a streamed request body cannot be sent twice",
-                    ));
+                    return Err(Error::new(ErrorKind::Transport, "a streamed request body cannot be sent twice"));
                 };
                 streamed = true;
-                builder = builder.header(CONTENT_TYPE, ct.as_str()).body(body);
+                request.headers_mut().insert(CONTENT_TYPE, content_type(ct)?);
+                *request.body_mut() = Some(body);
             }
         }
         tracing::debug!(attempt, "sending");
-        let outcome =
-            tokio::time::timeout(timeout, attempt_once(builder, p.conn.max_response_bytes())).await;
+        // The timeout covers connecting, sending and reading the whole body.
+        let outcome = tokio::time::timeout(timeout, attempt_once(p.conn.http(), request, p.conn.max_response_bytes()))
+            .await
+            .unwrap_or_else(|_| Err((Failure::Timeout, Error::new(ErrorKind::Timeout, "the attempt timed out"))));
         let (failure, error) = match outcome {
-            Ok(Ok(response)) if response.status().is_success() => return Ok((response, attempt)),
-            Ok(Ok(response)) => {
+            Ok(response) if response.status().is_success() => return Ok((response, attempt)),
+            Ok(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
                 let mut err = Error::from_response(status, headers.clone(), response.into_body());
@@ -152,21 +133,15 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
                 }
                 (Failure::Status(status), err)
             }
-            Ok(Err((failure, err))) => (failure, err),
-            Err(_) => (
+            Err((Failure::Timeout, err)) => (
                 Failure::Timeout,
-                Error::new(
-                    ErrorKind::Timeout,
-                    format!("attempt took longer than {}s", timeout.as_secs_f64()),
-                ),
+                Error::new(ErrorKind::Timeout, format!("attempt took longer than {}s", timeout.as_secs_f64()))
+                    .with_source(err),
             ),
+            Err((failure, err)) => (failure, err),
         };
         let error = error.with_attempts(attempt);
-        let failure = if streamed && failure != Failure::NotSent {
-            Failure::Streamed
-        } else {
-            failure
-        };
+        let failure = if streamed && failure != Failure::NotSent { Failure::Streamed } else { failure };
         if attempt > policy.retries() || !policy.may_retry(&p.method, p.op.safe, failure) {
             return Err(error);
         }
@@ -181,10 +156,7 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
             return match asked {
                 Some(wait) => Err(Error::new(
                     ErrorKind::RetryAfterExceedsBudget,
-                    format!(
-                        "the service asked to wait {}s, beyond the remaining retry budget",
-                        wait.as_secs_f64()
-                    ),
+                    format!("the service asked to wait {}s, beyond the remaining retry budget", wait.as_secs_f64()),
                 )
                 .with_retry_after(wait)
                 .with_attempts(attempt)
@@ -200,61 +172,70 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
 /// One attempt: send, then read the body (bounded). Non-success responses come back as responses; only network
 /// failures are errors here.
 async fn attempt_once(
-    builder: reqwest::RequestBuilder,
+    http: &reqwest::Client,
+    request: reqwest::Request,
     max_body: usize,
 ) -> std::result::Result<Response<Bytes>, (Failure, Error)> {
-    let mut response = builder.send().await.map_err(network_error)?;
+    let mut response = http.execute(request).await.map_err(network_error)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let limit = if status.is_success() {
-        max_body
-    } else {
-        MAX_ERROR_BODY
-    };
+    let limit = if status.is_success() { max_body } else { MAX_ERROR_BODY };
     if let Some(len) = response.content_length()
         && status.is_success()
         && len > limit as u64
     {
         return Err((Failure::Final, body_too_large(limit)));
     }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(network_error)? {
-        if body.len() + chunk.len() > limit {
-            if !status.is_success() {
-                // Enough of an error body to explain it; drop the rest.
-                body.extend_from_slice(&chunk[..limit - body.len()]);
-                break;
+    // Most bodies arrive as one chunk; keep it without copying and only join when there are several.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut len = 0usize;
+    while let Some(mut chunk) = response.chunk().await.map_err(network_error)? {
+        if len + chunk.len() > limit {
+            if status.is_success() {
+                return Err((Failure::Final, body_too_large(limit)));
             }
-            return Err((Failure::Final, body_too_large(limit)));
+            // Enough of an error body to explain it; drop the rest.
+            chunk = chunk.slice(..limit - len);
         }
-        body.extend_from_slice(&chunk);
+        len += chunk.len();
+        match (&first, &mut joined) {
+            (None, _) => first = Some(chunk),
+            (Some(head), None) => {
+                let mut buffer = BytesMut::with_capacity(len);
+                buffer.extend_from_slice(head);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+            (Some(_), Some(buffer)) => buffer.extend_from_slice(&chunk),
+        }
+        if len >= limit {
+            break;
+        }
     }
-    Ok(Response::new(status, headers, body.freeze()))
+    let body = match (joined, first) {
+        (Some(buffer), _) => buffer.freeze(),
+        (None, Some(head)) => head,
+        (None, None) => Bytes::new(),
+    };
+    Ok(Response::new(status, headers, body))
+}
+
+fn content_type(value: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::new(ErrorKind::Encode, format!("content type `{value}` is not a valid header value")))
 }
 
 fn body_too_large(limit: usize) -> Error {
-    Error::new(
-        ErrorKind::BodyTooLarge,
-        format!("response body exceeds the limit of {limit} bytes"),
-    )
+    Error::new(ErrorKind::BodyTooLarge, format!("response body exceeds the limit of {limit} bytes"))
 }
 
 fn network_error(e: reqwest::Error) -> (Failure, Error) {
     if e.is_connect() {
-        (
-            Failure::NotSent,
-            Error::new(ErrorKind::Connect, "could not open the connection")
-                .with_source(e.without_url()),
-        )
+        (Failure::NotSent, Error::new(ErrorKind::Connect, "could not open the connection").with_source(e.without_url()))
     } else if e.is_timeout() {
-        (
-            Failure::Timeout,
-            Error::new(ErrorKind::Timeout, "the attempt timed out").with_source(e.without_url()),
-        )
+        (Failure::Timeout, Error::new(ErrorKind::Timeout, "the attempt timed out").with_source(e.without_url()))
     } else {
-        (
-            Failure::Interrupted,
-            Error::new(ErrorKind::Transport, "the connection failed").with_source(e.without_url()),
-        )
+        (Failure::Interrupted, Error::new(ErrorKind::Transport, "the connection failed").with_source(e.without_url()))
     }
 }

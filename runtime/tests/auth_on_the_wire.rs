@@ -19,31 +19,20 @@ async fn token_attached_with_api_hub_scope() -> TestResult {
         .mount(&server)
         .await;
     let credential = RecordingCredential::default();
-    let conn = Connection::runtime_url(format!("{}/apim/teams/c1", server.uri()))?
-        .with_credential(credential.clone());
+    let conn = Connection::runtime_url(format!("{}/apim/teams/c1", server.uri()))?.with_credential(credential.clone());
     conn.request(&GET_ITEMS).send().await?;
-    assert_eq!(
-        credential.scopes_asked(),
-        vec![vec!["https://apihub.azure.com/.default".to_owned()]]
-    );
+    assert_eq!(credential.scopes_asked(), vec![vec!["https://apihub.azure.com/.default".to_owned()]]);
     Ok(())
 }
 
 #[tokio::test]
 async fn direct_connection_uses_the_spec_scope() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(path("/things"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(path("/things")).respond_with(ResponseTemplate::new(200)).expect(1).mount(&server).await;
     let credential = RecordingCredential::default();
     let conn = Connection::direct(server.uri())?.with_credential(credential.clone());
     conn.request(&KEYED_GET).send().await?;
-    assert_eq!(
-        credential.scopes_asked(),
-        vec![vec!["https://keyed.example/.default".to_owned()]]
-    );
+    assert_eq!(credential.scopes_asked(), vec![vec!["https://keyed.example/.default".to_owned()]]);
     Ok(())
 }
 
@@ -84,8 +73,7 @@ async fn explicit_api_key_place_wins_over_the_spec() -> TestResult {
         .expect(1)
         .mount(&server)
         .await;
-    let conn = Connection::direct(server.uri())?
-        .with_api_key(ApiKey::header("Ocp-Apim-Subscription-Key", "k-789"));
+    let conn = Connection::direct(server.uri())?.with_api_key(ApiKey::header("Ocp-Apim-Subscription-Key", "k-789"));
     conn.request(&KEYED_QUERY_GET).send().await?;
     Ok(())
 }
@@ -94,21 +82,10 @@ async fn explicit_api_key_place_wins_over_the_spec() -> TestResult {
 async fn api_key_without_a_known_place_is_a_config_error() -> TestResult {
     let server = MockServer::start().await;
     let conn = Connection::direct(server.uri())?.with_api_key("k");
-    let err = conn
-        .request(&PLAIN_GET)
-        .send()
-        .await
-        .err()
-        .ok_or("expected an error")?;
+    let err = conn.request(&PLAIN_GET).send().await.err().ok_or("expected an error")?;
     assert_eq!(err.kind(), connector_runtime::ErrorKind::Config);
     assert!(err.to_string().contains("ApiKey::header"), "{err}");
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
-    );
+    assert!(server.received_requests().await.unwrap_or_default().is_empty());
     Ok(())
 }
 
@@ -116,10 +93,7 @@ async fn api_key_without_a_known_place_is_a_config_error() -> TestResult {
 async fn basic_auth_header() -> TestResult {
     let server = MockServer::start().await;
     Mock::given(path("/things"))
-        .and(header(
-            "authorization",
-            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
-        ))
+        .and(header("authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="))
         .respond_with(ResponseTemplate::new(200))
         .expect(1)
         .mount(&server)

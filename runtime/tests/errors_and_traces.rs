@@ -18,39 +18,22 @@ async fn error_body_is_parsed_into_code_message_and_request_id() -> TestResult {
         .respond_with(
             ResponseTemplate::new(404)
                 .insert_header("x-ms-request-id", "req-42")
-                .set_body_string(
-                    r#"{"error":{"code":"ItemNotFound","message":"The item does not exist."}}"#,
-                ),
+                .set_body_string(r#"{"error":{"code":"ItemNotFound","message":"The item does not exist."}}"#),
         )
         .mount(&server)
         .await;
-    let conn =
-        Connection::runtime_url(format!("{}/apim/teams/c1", server.uri()))?.with_bearer_token("t");
-    let err = conn
-        .request(&GET_ITEMS)
-        .send()
-        .await
-        .err()
-        .ok_or("expected error")?;
+    let conn = Connection::runtime_url(format!("{}/apim/teams/c1", server.uri()))?.with_bearer_token("t");
+    let err = conn.request(&GET_ITEMS).send().await.err().ok_or("expected error")?;
     assert_eq!(err.kind(), ErrorKind::Status);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(err.service_code(), Some("ItemNotFound"));
     assert_eq!(err.service_message(), Some("The item does not exist."));
     assert_eq!(err.request_id(), Some("req-42"));
-    assert_eq!(
-        (err.connector(), err.operation()),
-        (Some("teams"), Some("GetItems"))
-    );
-    assert!(
-        err.headers()
-            .is_some_and(|h| h.contains_key("x-ms-request-id"))
-    );
+    assert_eq!((err.connector(), err.operation()), (Some("teams"), Some("GetItems")));
+    assert!(err.headers().is_some_and(|h| h.contains_key("x-ms-request-id")));
     let shown = err.to_string();
     assert!(shown.starts_with("teams.GetItems: "), "{shown}");
-    assert!(
-        shown.contains("[ItemNotFound] The item does not exist.") && shown.contains("req-42"),
-        "{shown}"
-    );
+    assert!(shown.contains("[ItemNotFound] The item does not exist.") && shown.contains("req-42"), "{shown}");
     Ok(())
 }
 
@@ -78,27 +61,15 @@ struct User {
 async fn decode_error_names_the_json_path() -> TestResult {
     let server = MockServer::start().await;
     Mock::given(path("/apim/teams/c1/items"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string(r#"{"id":"1","from":{"user":{"displayName":7}}}"#),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"1","from":{"user":{"displayName":7}}}"#))
         .mount(&server)
         .await;
-    let conn =
-        Connection::runtime_url(format!("{}/apim/teams/c1", server.uri()))?.with_bearer_token("t");
-    let err = conn
-        .request(&GET_ITEMS)
-        .send_json::<Message>()
-        .await
-        .err()
-        .ok_or("expected error")?;
+    let conn = Connection::runtime_url(format!("{}/apim/teams/c1", server.uri()))?.with_bearer_token("t");
+    let err = conn.request(&GET_ITEMS).send_json::<Message>().await.err().ok_or("expected error")?;
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert_eq!(err.json_path(), Some("from.user.displayName"));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
-    assert!(
-        err.to_string().contains("at `from.user.displayName`"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("at `from.user.displayName`"), "{err}");
     Ok(())
 }
 
@@ -120,10 +91,7 @@ impl Write for Captured {
 
 impl Captured {
     fn text(&self) -> String {
-        self.0
-            .lock()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default()
+        self.0.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
     }
 }
 
@@ -145,10 +113,7 @@ async fn secrets_absent_from_debug_and_traces() -> TestResult {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(path("/things"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(path("/things")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
 
     let query_key = Connection::direct(server.uri())?.with_api_key("query-key-SECRET-1");
     query_key.request(&KEYED_QUERY_GET).send().await?;
@@ -161,14 +126,8 @@ async fn secrets_absent_from_debug_and_traces() -> TestResult {
 
     let debug = format!("{query_key:?} {header_key:?} {basic:?} {bearer:?}");
     let traces = captured.text();
-    assert!(
-        traces.contains("connector.call"),
-        "no span recorded: {traces}"
-    );
-    assert!(
-        traces.contains("retrying"),
-        "the retry was not traced: {traces}"
-    );
+    assert!(traces.contains("connector.call"), "no span recorded: {traces}");
+    assert!(traces.contains("retrying"), "the retry was not traced: {traces}");
     for secret in ["SECRET-1", "SECRET-2", "SECRET-3", "SECRET-4"] {
         assert!(!debug.contains(secret), "{secret} in Debug: {debug}");
         assert!(!traces.contains(secret), "{secret} in traces: {traces}");

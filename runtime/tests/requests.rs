@@ -17,10 +17,7 @@ static UPLOAD: Operation = Operation {
 };
 
 async fn hub(server: &MockServer) -> connector_runtime::Result<Connection> {
-    Ok(
-        Connection::runtime_url(format!("{}/apim/sharepoint/c1", server.uri()))?
-            .with_bearer_token("t"),
-    )
+    Ok(Connection::runtime_url(format!("{}/apim/sharepoint/c1", server.uri()))?.with_bearer_token("t"))
 }
 
 async fn only_request(server: &MockServer) -> Result<Request, Box<dyn std::error::Error>> {
@@ -32,51 +29,26 @@ async fn only_request(server: &MockServer) -> Result<Request, Box<dyn std::error
 #[tokio::test]
 async fn double_encoded_path_parameter_on_the_wire() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    hub(&server)
-        .await?
-        .request(&UPLOAD)
-        .path_param("dataset", "a/b c", UrlEncoding::Double)
-        .send()
-        .await?;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    hub(&server).await?.request(&UPLOAD).path_param("dataset", "a/b c", UrlEncoding::Double).send().await?;
     let request = only_request(&server).await?;
-    assert_eq!(
-        request.url.path(),
-        "/apim/sharepoint/c1/datasets/a%252Fb%2520c/files"
-    );
+    assert_eq!(request.url.path(), "/apim/sharepoint/c1/datasets/a%252Fb%2520c/files");
     Ok(())
 }
 
 #[tokio::test]
 async fn single_encoded_path_parameter_on_the_wire() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
-    hub(&server)
-        .await?
-        .request(&GET_ITEM)
-        .path_param("id", "x/y#z", UrlEncoding::Single)
-        .send()
-        .await?;
-    assert_eq!(
-        only_request(&server).await?.url.path(),
-        "/apim/sharepoint/c1/items/x%2Fy%23z"
-    );
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    hub(&server).await?.request(&GET_ITEM).path_param("id", "x/y#z", UrlEncoding::Single).send().await?;
+    assert_eq!(only_request(&server).await?.url.path(), "/apim/sharepoint/c1/items/x%2Fy%23z");
     Ok(())
 }
 
 #[tokio::test]
 async fn query_values_are_locale_independent_and_csv() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     hub(&server)
         .await?
         .request(&GET_ITEMS)
@@ -103,10 +75,7 @@ async fn query_values_are_locale_independent_and_csv() -> TestResult {
 #[tokio::test]
 async fn header_parameters_are_sent() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     hub(&server)
         .await?
         .request(&GET_ITEMS)
@@ -116,13 +85,7 @@ async fn header_parameters_are_sent() -> TestResult {
         .send()
         .await?;
     let request = only_request(&server).await?;
-    let text = |name: &str| {
-        request
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
+    let text = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
     assert_eq!(text("x-ms-flag").as_deref(), Some("true"));
     assert_eq!(text("x-count").as_deref(), Some("1,2"));
     assert!(text("x-absent").is_none());
@@ -139,12 +102,7 @@ async fn json_body_with_content_type() -> TestResult {
         .mount(&server)
         .await;
     let body = serde_json::json!({"subject": "hi", "to": ["a@b"]});
-    hub(&server)
-        .await?
-        .request(&POST_ITEM)
-        .json(&body)
-        .send()
-        .await?;
+    hub(&server).await?.request(&POST_ITEM).json(&body).send().await?;
     Ok(())
 }
 
@@ -156,13 +114,7 @@ async fn explicit_content_type_parameter_is_honoured() -> TestResult {
         .expect(1)
         .mount(&server)
         .await;
-    hub(&server)
-        .await?
-        .request(&POST_ITEM)
-        .json(&1)
-        .content_type("text/json")
-        .send()
-        .await?;
+    hub(&server).await?.request(&POST_ITEM).json(&1).content_type("text/json").send().await?;
     Ok(())
 }
 
@@ -190,29 +142,18 @@ async fn urlencoded_form_body() -> TestResult {
 #[tokio::test]
 async fn multipart_body_with_file_part() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     hub(&server)
         .await?
         .request(&POST_ITEM)
         .multipart_text("title", "Q3 report")
-        .multipart_file(
-            "file",
-            File::new("q3.pdf", "application/pdf", b"%PDF-1.7".to_vec()),
-        )
+        .multipart_file("file", File::new("q3.pdf", "application/pdf", b"%PDF-1.7".to_vec()))
         .send()
         .await?;
     let request = only_request(&server).await?;
-    let content_type = request
-        .headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let boundary = content_type
-        .strip_prefix("multipart/form-data; boundary=")
-        .ok_or("multipart content type with boundary")?;
+    let content_type = request.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let boundary =
+        content_type.strip_prefix("multipart/form-data; boundary=").ok_or("multipart content type with boundary")?;
     let expected = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nQ3 report\r\n\
          --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"q3.pdf\"\r\n\
@@ -238,57 +179,30 @@ async fn raw_bytes_and_text_bodies() -> TestResult {
         .mount(&server)
         .await;
     let conn = hub(&server).await?;
-    conn.request(&POST_ITEM)
-        .bytes("application/octet-stream", vec![0u8, 159, 146, 150])
-        .send()
-        .await?;
-    conn.request(&POST_ITEM)
-        .text("text/plain", "héllo")
-        .send()
-        .await?;
+    conn.request(&POST_ITEM).bytes("application/octet-stream", vec![0u8, 159, 146, 150]).send().await?;
+    conn.request(&POST_ITEM).text("text/plain", "héllo").send().await?;
     Ok(())
 }
 
 #[tokio::test]
 async fn streamed_body_is_sent() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(body_string("chunk-1chunk-2"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(body_string("chunk-1chunk-2")).respond_with(ResponseTemplate::new(200)).expect(1).mount(&server).await;
     let chunks = futures::stream::iter(vec![
         Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"chunk-1")),
         Ok(bytes::Bytes::from_static(b"chunk-2")),
     ]);
-    hub(&server)
-        .await?
-        .request(&POST_ITEM)
-        .stream("application/octet-stream", chunks)
-        .send()
-        .await?;
+    hub(&server).await?.request(&POST_ITEM).stream("application/octet-stream", chunks).send().await?;
     Ok(())
 }
 
 #[tokio::test]
 async fn missing_path_parameter_is_a_config_error_before_sending() -> TestResult {
     let server = MockServer::start().await;
-    let err = hub(&server)
-        .await?
-        .request(&GET_ITEM)
-        .send()
-        .await
-        .err()
-        .ok_or("expected error")?;
+    let err = hub(&server).await?.request(&GET_ITEM).send().await.err().ok_or("expected error")?;
     assert_eq!(err.kind(), connector_runtime::ErrorKind::Config);
     assert!(err.to_string().contains("`id`"), "{err}");
-    assert!(
-        server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .is_empty()
-    );
+    assert!(server.received_requests().await.unwrap_or_default().is_empty());
     Ok(())
 }
 

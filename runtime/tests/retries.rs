@@ -10,9 +10,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn quick() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(50))
+    RetryPolicy::default().initial_backoff(Duration::from_millis(10)).max_backoff(Duration::from_millis(50))
 }
 
 async fn hub(server: &MockServer) -> connector_runtime::Result<Connection> {
@@ -33,21 +31,10 @@ async fn waits_for_retry_after_seconds_on_429_then_succeeds() -> TestResult {
         .mount(&server)
         .await;
     let started = Instant::now();
-    let response = hub(&server)
-        .await?
-        .request(&GET_ITEMS)
-        .send_json::<serde_json::Value>()
-        .await?;
+    let response = hub(&server).await?.request(&GET_ITEMS).send_json::<serde_json::Value>().await?;
     assert_eq!(response.body()["ok"], true);
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "did not wait: {:?}",
-        started.elapsed()
-    );
-    assert_eq!(
-        server.received_requests().await.unwrap_or_default().len(),
-        2
-    );
+    assert!(started.elapsed() >= Duration::from_millis(950), "did not wait: {:?}", started.elapsed());
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 2);
     Ok(())
 }
 
@@ -62,37 +49,20 @@ async fn waits_until_retry_after_http_date() -> TestResult {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(path("/apim/teams/c1/items"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(path("/apim/teams/c1/items")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let started = Instant::now();
     hub(&server).await?.request(&GET_ITEMS).send().await?;
     // The date has whole-second precision, so the wait is between 1 and 2 seconds.
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "did not wait: {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(900), "did not wait: {:?}", started.elapsed());
     Ok(())
 }
 
 #[tokio::test]
 async fn post_is_not_retried_on_500() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).expect(1).mount(&server).await;
     let conn = hub(&server).await?.with_retry(quick());
-    let err = conn
-        .request(&POST_ITEM)
-        .json(&serde_json::json!({"a": 1}))
-        .send()
-        .await
-        .err()
-        .ok_or("expected error")?;
+    let err = conn.request(&POST_ITEM).json(&serde_json::json!({"a": 1})).send().await.err().ok_or("expected error")?;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(err.attempts(), 1);
     Ok(())
@@ -107,21 +77,10 @@ async fn post_is_retried_on_429() -> TestResult {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201))
-        .mount(&server)
-        .await;
-    let response = hub(&server)
-        .await?
-        .request(&POST_ITEM)
-        .json(&1)
-        .send()
-        .await?;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201)).mount(&server).await;
+    let response = hub(&server).await?.request(&POST_ITEM).json(&1).send().await?;
     assert_eq!(response.status().as_u16(), 201);
-    assert_eq!(
-        server.received_requests().await.unwrap_or_default().len(),
-        3
-    );
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 3);
     Ok(())
 }
 
@@ -134,15 +93,9 @@ async fn post_is_retried_on_500_when_the_caller_opts_in() -> TestResult {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let conn = hub(&server).await?;
-    conn.request(&POST_ITEM)
-        .with_retry(quick().retry_non_idempotent(true))
-        .send()
-        .await?;
+    conn.request(&POST_ITEM).with_retry(quick().retry_non_idempotent(true)).send().await?;
     Ok(())
 }
 
@@ -156,16 +109,8 @@ async fn get_is_retried_on_each_transient_status() -> TestResult {
             .with_priority(1)
             .mount(&server)
             .await;
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200))
-            .mount(&server)
-            .await;
-        hub(&server)
-            .await?
-            .with_retry(quick())
-            .request(&GET_ITEMS)
-            .send()
-            .await?;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+        hub(&server).await?.with_retry(quick()).request(&GET_ITEMS).send().await?;
     }
     Ok(())
 }
@@ -173,11 +118,7 @@ async fn get_is_retried_on_each_transient_status() -> TestResult {
 #[tokio::test]
 async fn attempts_are_bounded() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(3)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).expect(3).mount(&server).await;
     let err = hub(&server)
         .await?
         .with_retry(quick().max_retries(2))
@@ -210,10 +151,7 @@ async fn retry_after_beyond_budget_fails_at_once_with_the_wait() -> TestResult {
         .ok_or("expected error")?;
     assert_eq!(err.kind(), ErrorKind::RetryAfterExceedsBudget);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "waited instead of failing"
-    );
+    assert!(started.elapsed() < Duration::from_secs(5), "waited instead of failing");
     Ok(())
 }
 
@@ -238,10 +176,7 @@ async fn per_attempt_timeout_is_retried() -> TestResult {
         .send_json::<String>()
         .await?;
     assert_eq!(response.into_body(), "fast");
-    assert_eq!(
-        server.received_requests().await.unwrap_or_default().len(),
-        2
-    );
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 2);
     Ok(())
 }
 
@@ -269,19 +204,11 @@ async fn post_timeout_is_not_retried() -> TestResult {
 #[tokio::test]
 async fn connect_errors_are_retried_even_for_post() -> TestResult {
     // Bind a port, then close it, so connecting is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let conn = Connection::runtime_url(format!("http://127.0.0.1:{port}/apim/teams/c1"))?
         .with_bearer_token("t")
         .with_retry(quick().max_retries(2));
-    let err = conn
-        .request(&POST_ITEM)
-        .json(&1)
-        .send()
-        .await
-        .err()
-        .ok_or("expected error")?;
+    let err = conn.request(&POST_ITEM).json(&1).send().await.err().ok_or("expected error")?;
     assert_eq!(err.kind(), ErrorKind::Connect);
     assert_eq!(err.attempts(), 3);
     Ok(())
@@ -290,11 +217,7 @@ async fn connect_errors_are_retried_even_for_post() -> TestResult {
 #[tokio::test]
 async fn streamed_body_is_never_replayed() -> TestResult {
     let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(503))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(method("PUT")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;
     static PUT_FILE: connector_runtime::Operation = connector_runtime::Operation {
         connector: &TEAMS,
         id: "PutFile",
@@ -302,9 +225,7 @@ async fn streamed_body_is_never_replayed() -> TestResult {
         path: "/{connectionId}/files/x",
         safe: false,
     };
-    let chunks = futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(
-        b"abc",
-    ))]);
+    let chunks = futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"abc"))]);
     let err = hub(&server)
         .await?
         .with_retry(quick())

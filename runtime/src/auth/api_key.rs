@@ -28,26 +28,17 @@ pub struct ApiKey {
 impl ApiKey {
     /// A key placed where the connector's spec says.
     pub fn new(value: impl Into<Secret>) -> Self {
-        ApiKey {
-            value: value.into(),
-            location: None,
-        }
+        ApiKey { value: value.into(), location: None }
     }
 
     /// A key sent in the header `name`.
     pub fn header(name: impl Into<String>, value: impl Into<Secret>) -> Self {
-        ApiKey {
-            value: value.into(),
-            location: Some(ApiKeyLocation::Header(name.into())),
-        }
+        ApiKey { value: value.into(), location: Some(ApiKeyLocation::Header(name.into())) }
     }
 
     /// A key sent as the query parameter `name`.
     pub fn query(name: impl Into<String>, value: impl Into<Secret>) -> Self {
-        ApiKey {
-            value: value.into(),
-            location: Some(ApiKeyLocation::Query(name.into())),
-        }
+        ApiKey { value: value.into(), location: Some(ApiKeyLocation::Query(name.into())) }
     }
 
     /// The explicit placement, if one was given.
@@ -63,10 +54,7 @@ impl ApiKey {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiKey")
-            .field("location", &self.location)
-            .field("value", &self.value)
-            .finish()
+        f.debug_struct("ApiKey").field("location", &self.location).field("value", &self.value).finish()
     }
 }
 
@@ -98,10 +86,7 @@ pub struct Basic {
 impl Basic {
     /// Basic auth for `user` with `password`.
     pub fn new(user: impl Into<String>, password: impl Into<Secret>) -> Self {
-        Basic {
-            user: user.into(),
-            password: password.into(),
-        }
+        Basic { user: user.into(), password: password.into() }
     }
 
     /// The user name.
@@ -112,19 +97,13 @@ impl Basic {
     /// The `Authorization` header value: `Basic base64(user:password)`.
     pub(crate) fn header_value(&self) -> Secret {
         let raw = format!("{}:{}", self.user, self.password.expose());
-        Secret::new(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        ))
+        Secret::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw)))
     }
 }
 
 impl fmt::Debug for Basic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Basic")
-            .field("user", &self.user)
-            .field("password", &self.password)
-            .finish()
+        f.debug_struct("Basic").field("user", &self.user).field("password", &self.password).finish()
     }
 }
 
@@ -135,22 +114,12 @@ mod tests {
     #[test]
     fn basic_header_is_rfc7617() {
         let basic = Basic::new("Aladdin", "open sesame");
-        assert_eq!(
-            basic.header_value().expose(),
-            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
+        assert_eq!(basic.header_value().expose(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
     }
 
     #[test]
     fn debug_hides_key_and_password() {
-        let printed = format!(
-            "{:?} {:?}",
-            ApiKey::header("X-Key", "k-123"),
-            Basic::new("u", "p-456")
-        );
-        assert!(
-            !printed.contains("k-123") && !printed.contains("p-456"),
-            "{printed}"
-        );
+        let printed = format!("{:?} {:?}", ApiKey::header("X-Key", "k-123"), Basic::new("u", "p-456"));
+        assert!(!printed.contains("k-123") && !printed.contains("p-456"), "{printed}");
     }
 }

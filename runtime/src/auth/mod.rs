@@ -20,6 +20,7 @@ mod cache;
 mod client_secret;
 mod managed_identity;
 mod static_token;
+mod token_endpoint;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -52,10 +53,7 @@ pub struct AccessToken {
 impl AccessToken {
     /// A token that expires at `expires_on`.
     pub fn new(token: impl Into<Secret>, expires_on: SystemTime) -> Self {
-        AccessToken {
-            token: token.into(),
-            expires_on,
-        }
+        AccessToken { token: token.into(), expires_on }
     }
 }
 

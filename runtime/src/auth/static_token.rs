@@ -15,9 +15,7 @@ pub struct StaticToken {
 impl StaticToken {
     /// Wraps `token`.
     pub fn new(token: impl Into<Secret>) -> Self {
-        StaticToken {
-            token: token.into(),
-        }
+        StaticToken { token: token.into() }
     }
 }
 

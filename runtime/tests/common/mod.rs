@@ -11,11 +11,7 @@ use connector_runtime::{ApiKeyIn, ConnectorInfo, Operation};
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-pub static TEAMS: ConnectorInfo = ConnectorInfo {
-    name: "teams",
-    api_key: None,
-    scopes: &[],
-};
+pub static TEAMS: ConnectorInfo = ConnectorInfo { name: "teams", api_key: None, scopes: &[] };
 
 pub static KEYED: ConnectorInfo = ConnectorInfo {
     name: "keyed",
@@ -23,19 +19,11 @@ pub static KEYED: ConnectorInfo = ConnectorInfo {
     scopes: &["https://keyed.example/.default"],
 };
 
-pub static KEYED_QUERY: ConnectorInfo = ConnectorInfo {
-    name: "keyed-query",
-    api_key: Some(ApiKeyIn::Query("code")),
-    scopes: &[],
-};
+pub static KEYED_QUERY: ConnectorInfo =
+    ConnectorInfo { name: "keyed-query", api_key: Some(ApiKeyIn::Query("code")), scopes: &[] };
 
-pub static GET_ITEMS: Operation = Operation {
-    connector: &TEAMS,
-    id: "GetItems",
-    method: Method::GET,
-    path: "/{connectionId}/items",
-    safe: false,
-};
+pub static GET_ITEMS: Operation =
+    Operation { connector: &TEAMS, id: "GetItems", method: Method::GET, path: "/{connectionId}/items", safe: false };
 
 pub static GET_ITEM: Operation = Operation {
     connector: &TEAMS,
@@ -45,29 +33,14 @@ pub static GET_ITEM: Operation = Operation {
     safe: false,
 };
 
-pub static POST_ITEM: Operation = Operation {
-    connector: &TEAMS,
-    id: "PostItem",
-    method: Method::POST,
-    path: "/{connectionId}/items",
-    safe: false,
-};
+pub static POST_ITEM: Operation =
+    Operation { connector: &TEAMS, id: "PostItem", method: Method::POST, path: "/{connectionId}/items", safe: false };
 
-pub static KEYED_GET: Operation = Operation {
-    connector: &KEYED,
-    id: "KeyedGet",
-    method: Method::GET,
-    path: "/things",
-    safe: false,
-};
+pub static KEYED_GET: Operation =
+    Operation { connector: &KEYED, id: "KeyedGet", method: Method::GET, path: "/things", safe: false };
 
-pub static KEYED_QUERY_GET: Operation = Operation {
-    connector: &KEYED_QUERY,
-    id: "KeyedQueryGet",
-    method: Method::GET,
-    path: "/things",
-    safe: false,
-};
+pub static KEYED_QUERY_GET: Operation =
+    Operation { connector: &KEYED_QUERY, id: "KeyedQueryGet", method: Method::GET, path: "/things", safe: false };
 
 /// A credential that hands out a fixed token and records every scope set it was asked for.
 #[derive(Clone, Default)]
@@ -86,26 +59,15 @@ impl Credential for RecordingCredential {
         if let Ok(mut asked) = self.asked.lock() {
             asked.push(scopes.iter().map(|s| (*s).to_owned()).collect());
         }
-        Ok(AccessToken::new(
-            "token-for-tests",
-            SystemTime::now() + Duration::from_secs(3600),
-        ))
+        Ok(AccessToken::new("token-for-tests", SystemTime::now() + Duration::from_secs(3600)))
     }
 }
 
 /// A wiremock server bound to a specific loopback address (127.0.0.2 gives a second "host" for cross-host tests).
 pub async fn server_on(ip: &str) -> wiremock::MockServer {
     let listener = std::net::TcpListener::bind(format!("{ip}:0")).expect("bind loopback listener");
-    wiremock::MockServer::builder()
-        .listener(listener)
-        .start()
-        .await
+    wiremock::MockServer::builder().listener(listener).start().await
 }
 
-pub static PLAIN_GET: Operation = Operation {
-    connector: &TEAMS,
-    id: "PlainGet",
-    method: Method::GET,
-    path: "/things",
-    safe: false,
-};
+pub static PLAIN_GET: Operation =
+    Operation { connector: &TEAMS, id: "PlainGet", method: Method::GET, path: "/things", safe: false };
