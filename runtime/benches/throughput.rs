@@ -13,24 +13,14 @@ use connector_runtime::{Connection, ConnectorInfo, Operation};
 use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const BODY: &str =
-    r#"{"id":"AAMkAGI2","subject":"Quarterly report","isRead":false,"importance":"normal"}"#;
+const BODY: &str = r#"{"id":"AAMkAGI2","subject":"Quarterly report","isRead":false,"importance":"normal"}"#;
 const REQUESTS: usize = 20_000;
 const CONCURRENCY: usize = 32;
 const ROUNDS: usize = 5;
 
-static BENCH: ConnectorInfo = ConnectorInfo {
-    name: "bench",
-    api_key: None,
-    scopes: &["bench/.default"],
-};
-static GET_MESSAGE: Operation = Operation {
-    connector: &BENCH,
-    id: "GetMessage",
-    method: Method::GET,
-    path: "/messages/{id}",
-    safe: false,
-};
+static BENCH: ConnectorInfo = ConnectorInfo { name: "bench", api_key: None, scopes: &["bench/.default"] };
+static GET_MESSAGE: Operation =
+    Operation { connector: &BENCH, id: "GetMessage", method: Method::GET, path: "/messages/{id}", safe: false };
 
 /// A minimal HTTP/1.1 server: answers every request on a connection with the same JSON body.
 async fn serve(listener: tokio::net::TcpListener) {
@@ -118,17 +108,13 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         tokio::spawn(serve(listener));
 
-        let conn = Connection::direct(&base)?
-            .with_bearer_token("bench-token")
-            .with_timeout(Duration::from_secs(30));
+        let conn = Connection::direct(&base)?.with_bearer_token("bench-token").with_timeout(Duration::from_secs(30));
         let bare = reqwest::Client::new();
         // Warm both connection pools.
         run_runtime(&conn).await;

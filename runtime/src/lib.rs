@@ -52,6 +52,25 @@ pub use secret::Secret;
 #[doc(hidden)]
 pub use model::open_enum::__deserialize_open_enum;
 
+/// Makes a generated request builder awaitable: `.await` sends it and yields the decoded body.
+///
+/// The builder must have a `send_with_response(self)` method returning
+/// `BoxFuture<'static, Result<Response<$output>>>`.
+#[macro_export]
+macro_rules! into_future {
+    ($builder:ident, $output:ty) => {
+        impl<'a> ::std::future::IntoFuture for $builder<'a> {
+            type Output = $crate::Result<$output>;
+            type IntoFuture = $crate::futures::future::BoxFuture<'static, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                let pending = self.send_with_response();
+                ::std::boxed::Box::pin(async move { pending.await.map($crate::Response::into_body) })
+            }
+        }
+    };
+}
+
 /// Re-exported so generated crates and users name the same versions.
 pub use bytes;
 pub use futures;

@@ -33,6 +33,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::TryStream;
 use futures::future::BoxFuture;
+use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -139,6 +140,14 @@ impl Request {
         self
     }
 
+    /// Sets a JSON body when `value` is `Some` (an optional body parameter).
+    pub fn json_if<T: Serialize + ?Sized>(self, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.json(value),
+            None => self,
+        }
+    }
+
     /// Adds a field to an `application/x-www-form-urlencoded` body.
     pub fn form_field<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
         if !value.is_present() {
@@ -167,6 +176,14 @@ impl Request {
         self
     }
 
+    /// Adds a file to a `multipart/form-data` body when `file` is `Some` (an optional file field).
+    pub fn multipart_file_if(self, name: &str, file: Option<File>) -> Self {
+        match file {
+            Some(file) => self.multipart_file(name, file),
+            None => self,
+        }
+    }
+
     /// Sets a whole `multipart/form-data` body.
     pub fn multipart(mut self, form: Multipart) -> Self {
         self.body = Body::Multipart(form);
@@ -184,6 +201,14 @@ impl Request {
     pub fn bytes(mut self, content_type: &str, bytes: impl Into<Bytes>) -> Self {
         self.body = Body::Raw(content_type.to_owned(), bytes.into());
         self
+    }
+
+    /// Sets a raw body when `bytes` is `Some` (an optional binary body parameter).
+    pub fn bytes_if(self, content_type: &str, bytes: Option<&Bytes>) -> Self {
+        match bytes {
+            Some(bytes) => self.bytes(content_type, bytes.clone()),
+            None => self,
+        }
     }
 
     /// Sets a text body with its content type.
@@ -319,6 +344,23 @@ impl Request {
         Box::pin(
             async move { execute(prepared?).await?.json().map_err(|e| e.with_operation(op.connector.name, op.id)) },
         )
+    }
+
+    /// Sends the call and decodes the body with `decode`, which sees the status (operations whose success
+    /// statuses carry different bodies).
+    pub fn send_decoded<T: Send + 'static>(
+        self,
+        decode: fn(StatusCode, &Bytes) -> Result<T>,
+    ) -> BoxFuture<'static, Result<Response<T>>> {
+        let op = self.op;
+        let prepared = self.prepare();
+        Box::pin(async move {
+            let response = execute(prepared?).await?;
+            let status = response.status();
+            response
+                .try_map(|body| decode(status, &body))
+                .map_err(|e| e.with_status(status).with_operation(op.connector.name, op.id))
+        })
     }
 
     /// Sends the call and ignores the body.

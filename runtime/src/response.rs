@@ -72,7 +72,14 @@ impl Response<Bytes> {
 }
 
 /// Decodes JSON into `T`, naming the path that failed (`value[2].from.emailAddress`) on a mismatch.
+///
+/// An empty body decodes as JSON `null`, so `Option<T>`, `()` and `serde_json::Value` accept a 204 or an empty 200.
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace)
+        && let Ok(value) = T::deserialize(serde_json::Value::Null)
+    {
+        return Ok(value);
+    }
     // The fast path is plain serde_json; only a failure pays for a second, path-tracking pass to explain itself.
     serde_json::from_slice(bytes).map_err(|_| explain_json_error::<T>(bytes))
 }

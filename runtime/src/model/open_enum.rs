@@ -1,43 +1,31 @@
 //! Open enums: the known values of a string enum plus `Other(String)`, so a value the spec did not list (a
 //! service adds values over time) decodes instead of failing, and round-trips unchanged.
 
-/// Declares an open string enum: known variants with their wire values, plus `Other(String)` for anything else.
-///
-/// The enum gets `Serialize`/`Deserialize` (as its wire string), `Display`, `FromStr` (never fails), `as_str`,
-/// `Default` (the first variant) and [`ParamValue`](crate::ParamValue), so it works in bodies and parameters.
+/// Implements an open string enum: maps its known variants to wire values, with `Other(String)` for anything
+/// else. The enum itself is declared normally (so its docs format like any other item); this macro adds
+/// `Serialize`/`Deserialize` (as the wire string), `Display`, `FromStr` (never fails), `as_str`, `from_wire`,
+/// `Default` (the first variant) and [`ParamValue`](crate::ParamValue).
 ///
 /// ```
-/// connector_runtime::open_enum! {
-///     /// How important a message is.
-///     pub enum Importance {
-///         /// Low importance.
-///         Low = "low",
-///         /// Normal importance.
-///         Normal = "normal",
-///         High = "high",
-///     }
+/// /// How important a message is.
+/// #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// pub enum Importance {
+///     /// Low importance.
+///     Low,
+///     /// Normal importance.
+///     Normal,
+///     /// A value this crate does not know (kept verbatim).
+///     Other(String),
 /// }
+/// connector_runtime::open_enum!(Importance { Low = "low", Normal = "normal" });
 ///
 /// let parsed: Importance = serde_json::from_str("\"urgent\"").unwrap();
 /// assert_eq!(parsed, Importance::Other("urgent".to_owned()));
-/// assert_eq!(serde_json::to_string(&Importance::High).unwrap(), "\"high\"");
+/// assert_eq!(serde_json::to_string(&Importance::Low).unwrap(), "\"low\"");
 /// ```
 #[macro_export]
 macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        $vis:vis enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        $vis enum $name {
-            $($(#[$vmeta])* $variant,)+
-            /// A value this crate does not know (kept verbatim).
-            Other(::std::string::String),
-        }
-
+    ($name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
         impl $name {
             /// The wire value.
             pub fn as_str(&self) -> &str {
@@ -146,14 +134,13 @@ where
 #[cfg(test)]
 #[allow(unreachable_pub)]
 mod tests {
-    crate::open_enum! {
-        /// Test enum.
-        pub enum Color {
-            /// Red.
-            Red = "red",
-            Empty = "",
-        }
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum Color {
+        Red,
+        Empty,
+        Other(String),
     }
+    crate::open_enum!(Color { Red = "red", Empty = "" });
 
     #[test]
     fn known_unknown_and_empty_values_round_trip() -> Result<(), serde_json::Error> {
