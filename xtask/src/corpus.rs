@@ -111,7 +111,7 @@ pub(crate) fn run(root: &Path, dir: &Path, report: Option<&Path>) -> Result<Exit
     Ok(if unexpected { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn find_specs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+pub(crate) fn find_specs(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {

@@ -15,7 +15,8 @@ use super::naming::{self, Case};
 use super::schema::{Resolver, View, ref_name};
 use crate::diagnostic::Diagnostic;
 
-/// Names a generated crate uses itself; a model with one of these names gets a `Model` suffix.
+/// Names `models.rs` uses unqualified (prelude types, its imports); a model with one of these names is renamed.
+/// Everything else a crate uses (runtime types, `Client`) is referred to by path, so `Error` or `Request` stay.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "Result",
@@ -40,18 +41,10 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "ToString",
     "From",
     "Into",
-    "Client",
-    "Error",
-    "Value",
     "Map",
-    "Bytes",
-    "DateTime",
-    "Date",
-    "Base64",
-    "File",
-    "Response",
-    "Request",
-    "Connection",
+    "Value",
+    "Serialize",
+    "Deserialize",
 ];
 
 /// The field name every struct uses for the fields the spec does not list.

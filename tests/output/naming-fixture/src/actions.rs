@@ -117,11 +117,11 @@ impl Match<'_> {
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<'static, Result<Response<models::Request2>>> {
+    ) -> BoxFuture<'static, Result<Response<models::Request>>> {
         self.request().send_json()
     }
 }
-connector_runtime::into_future!(Match, models::Request2);
+connector_runtime::into_future!(Match, models::Request);
 static MATCH_POST: Operation = Operation {
     connector: &crate::CONNECTOR,
     id: "match_post",
@@ -145,11 +145,11 @@ impl Client {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MatchPost<'a> {
     client: &'a Client,
-    body: Option<models::Request3>,
+    body: Option<models::Request2>,
 }
 impl MatchPost<'_> {
     /// Sets the request body.
-    pub fn body(mut self, value: models::Request3) -> Self {
+    pub fn body(mut self, value: models::Request2) -> Self {
         self.body = Some(value);
         self
     }

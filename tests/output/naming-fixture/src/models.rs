@@ -71,7 +71,7 @@ pub struct AiForgedViewModelsHazards {
 }
 /// The `Request` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Request2 {
+pub struct Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -80,7 +80,7 @@ pub struct Request2 {
 }
 /// The `request` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Request3 {
+pub struct Request2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
     /// Fields the spec does not describe, kept as sent.
