@@ -52,6 +52,9 @@ pub use secret::Secret;
 #[doc(hidden)]
 pub use model::open_enum::__deserialize_open_enum;
 
+/// What a generated builder's `send_with_response` returns: a boxed future of the typed response.
+pub type Pending<T> = futures::future::BoxFuture<'static, Result<Response<T>>>;
+
 /// Makes a generated request builder awaitable: `.await` sends it and yields the decoded body.
 ///
 /// The builder must have a `send_with_response(self)` method returning

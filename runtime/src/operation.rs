@@ -42,3 +42,16 @@ pub struct Operation {
     /// `x-ms-safe-operation`: a POST or PATCH that may be retried like a GET.
     pub safe: bool,
 }
+
+impl Operation {
+    /// A descriptor (what generated code declares in one line per operation).
+    pub const fn new(connector: &'static ConnectorInfo, id: &'static str, method: Method, path: &'static str) -> Self {
+        Operation { connector, id, method, path, safe: false }
+    }
+
+    /// Marks the operation `x-ms-safe-operation`: retried like a GET even if it is a POST or PATCH.
+    pub const fn safe(mut self) -> Self {
+        self.safe = true;
+        self
+    }
+}

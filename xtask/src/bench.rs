@@ -69,16 +69,34 @@ pub(crate) fn run(root: &Path, dir: &Path, check_crates: bool) -> Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-/// Lines per operation in an `actions.rs`: each starts at its `static NAME: Operation` descriptor.
+/// Lines per operation in an `actions.rs`: its method in the `impl Client` block (docs included) plus its section
+/// (descriptor, builder, awaiting, response enum), which starts at its `static NAME: Operation = ..`.
 fn action_lengths(actions: &str) -> Vec<usize> {
-    let starts: Vec<usize> = actions
-        .lines()
+    let lines: Vec<&str> = actions.lines().collect();
+    let starts: Vec<usize> = lines
+        .iter()
         .enumerate()
-        .filter(|(_, line)| line.starts_with("static ") && line.contains(": Operation = Operation {"))
+        .filter(|(_, line)| line.starts_with("static ") && line.contains(": Operation = "))
         .map(|(i, _)| i)
         .collect();
-    let total = actions.lines().count();
-    starts.iter().enumerate().map(|(i, start)| starts.get(i + 1).copied().unwrap_or(total) - start).collect()
+    let sections =
+        starts.iter().enumerate().map(|(i, start)| starts.get(i + 1).copied().unwrap_or(lines.len()) - start);
+    // Methods: the `impl Client` block, one method per chunk ending at a 4-space-indented closing brace.
+    let mut methods = Vec::new();
+    if let Some(open) = lines.iter().position(|l| *l == "impl Client {") {
+        let mut chunk = 0;
+        for line in &lines[open + 1..] {
+            if *line == "}" {
+                break;
+            }
+            chunk += 1;
+            if *line == "    }" {
+                methods.push(chunk);
+                chunk = 0;
+            }
+        }
+    }
+    sections.enumerate().map(|(i, section)| section + methods.get(i).copied().unwrap_or(0)).collect()
 }
 
 /// `cargo check` seconds per crate in generated/, each after `cargo clean -p` (dependencies stay built).

@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static CREATE_OFFICE365_GROUP: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateOffice365Group",
-    method: Method::POST,
-    path: "/v1.0/groups/office365",
-    safe: false,
-};
 impl Client {
     /// Create Office 365 group
     ///
@@ -34,35 +26,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::create_office365_group`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateOffice365Group<'a> {
-    client: &'a Client,
-    body: models::CreateOffice365GroupBody,
-}
-impl CreateOffice365Group<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_OFFICE365_GROUP).json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateGroupResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateOffice365Group, models::CreateGroupResponse);
-static CREATE_SECURITY_GROUP: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateSecurityGroup",
-    method: Method::POST,
-    path: "/v1.0/groups/securityGroup",
-    safe: false,
-};
-impl Client {
     /// Create security group
     ///
     /// Create a security group in your AAD tenant.
@@ -77,35 +40,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::create_security_group`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateSecurityGroup<'a> {
-    client: &'a Client,
-    body: models::CreateSecurityGroupBody,
-}
-impl CreateSecurityGroup<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_SECURITY_GROUP).json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateGroupResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateSecurityGroup, models::CreateGroupResponse);
-static GET_GROUP: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetGroup",
-    method: Method::GET,
-    path: "/v1.0/groups/{id}",
-    safe: false,
-};
-impl Client {
     /// Get group
     ///
     /// Get details for a group.
@@ -117,38 +51,6 @@ impl Client {
             id: id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_group`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetGroup<'a> {
-    client: &'a Client,
-    id: String,
-}
-impl GetGroup<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_GROUP)
-            .path_param("id", &this.id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetGroupResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetGroup, models::GetGroupResponse);
-static GET_USER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetUser",
-    method: Method::GET,
-    path: "/v1.0/users/{id}",
-    safe: false,
-};
-impl Client {
     /// Get user
     ///
     /// Get details for a user.
@@ -160,38 +62,6 @@ impl Client {
             id: id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_user`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetUser<'a> {
-    client: &'a Client,
-    id: String,
-}
-impl GetUser<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_USER)
-            .path_param("id", &this.id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetUserResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetUser, models::GetUserResponse);
-static UPDATE_USER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateUser",
-    method: Method::PATCH,
-    path: "/v1.0/users/{id}",
-    safe: false,
-};
-impl Client {
     /// Update user
     ///
     /// Update the info for a user.
@@ -208,38 +78,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::update_user`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateUser<'a> {
-    client: &'a Client,
-    id: String,
-    body: models::UpdateUserRequest,
-}
-impl UpdateUser<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&UPDATE_USER)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(UpdateUser, ());
-static REFRESH_TOKENS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "RefreshTokens",
-    method: Method::POST,
-    path: "/v1.0/users/{id}/revokeSignInSessions",
-    safe: false,
-};
-impl Client {
     /// Refresh tokens
     ///
     /// Invalidate all refresh tokens for a user
@@ -251,36 +89,6 @@ impl Client {
             id: id.into(),
         }
     }
-}
-/// Request builder for [`Client::refresh_tokens`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RefreshTokens<'a> {
-    client: &'a Client,
-    id: String,
-}
-impl RefreshTokens<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&REFRESH_TOKENS)
-            .path_param("id", &this.id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(RefreshTokens, ());
-static GET_MEMBER_GROUPS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMemberGroupsV2",
-    method: Method::POST,
-    path: "/v2/v1.0/users/{id}/getMemberGroups",
-    safe: false,
-};
-impl Client {
     /// Get groups of a user (V2)
     ///
     /// Get the groups a user is a member of.
@@ -297,40 +105,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::get_member_groups_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetMemberGroupsV2<'a> {
-    client: &'a Client,
-    id: String,
-    body: models::GetMemberGroupsRequest,
-}
-impl GetMemberGroupsV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_MEMBER_GROUPS_V2)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetMemberGroupsResponseV2>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetMemberGroupsV2, models::GetMemberGroupsResponseV2);
-static CREATE_USER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateUser",
-    method: Method::POST,
-    path: "/v1.0/users",
-    safe: false,
-};
-impl Client {
     /// Create user
     ///
     /// Create a new user in your AAD tenant.
@@ -339,35 +113,6 @@ impl Client {
     pub fn create_user(&self, body: models::CreateUserRequest) -> CreateUser<'_> {
         CreateUser { client: self, body }
     }
-}
-/// Request builder for [`Client::create_user`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateUser<'a> {
-    client: &'a Client,
-    body: models::CreateUserRequest,
-}
-impl CreateUser<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_USER).json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetUserResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateUser, models::GetUserResponse);
-static GET_GROUP_MEMBERS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetGroupMembers",
-    method: Method::GET,
-    path: "/v1.0/groups/{id}/members",
-    safe: false,
-};
-impl Client {
     /// Get group members
     ///
     /// Get the users who are members of a group.
@@ -380,53 +125,6 @@ impl Client {
             top: None,
         }
     }
-}
-/// Request builder for [`Client::get_group_members`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetGroupMembers<'a> {
-    client: &'a Client,
-    id: String,
-    top: Option<i32>,
-}
-impl GetGroupMembers<'_> {
-    /// Limit on the number of results to return (default = all).
-    pub fn top(mut self, value: i32) -> Self {
-        self.top = Some(value);
-        self
-    }
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_GROUP_MEMBERS)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .query("$top", &this.top)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetGroupMembersResponse>>> {
-        self.request().send_json()
-    }
-    /// Sends the request and streams the items of every page, following next links.
-    pub fn into_stream(self) -> connector_runtime::ItemStream<models::GetUserResponse> {
-        self.request()
-            .into_stream(connector_runtime::Paging {
-                items: "value",
-                next_link: "@odata.nextLink",
-            })
-    }
-}
-connector_runtime::into_future!(GetGroupMembers, models::GetGroupMembersResponse);
-static REMOVE_MEMBER_FROM_GROUP: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "RemoveMemberFromGroup",
-    method: Method::DELETE,
-    path: "/v1.0/groups/{groupId}/members/{memberId}/$ref",
-    safe: false,
-};
-impl Client {
     /// Remove Member From Group
     ///
     /// Operation `RemoveMemberFromGroup`: `DELETE /v1.0/groups/{groupId}/members/{memberId}/$ref`.
@@ -441,38 +139,6 @@ impl Client {
             member_id: member_id.into(),
         }
     }
-}
-/// Request builder for [`Client::remove_member_from_group`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RemoveMemberFromGroup<'a> {
-    client: &'a Client,
-    group_id: String,
-    member_id: String,
-}
-impl RemoveMemberFromGroup<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&REMOVE_MEMBER_FROM_GROUP)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("memberId", &this.member_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(RemoveMemberFromGroup, ());
-static ADD_USER_TO_GROUP: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AddUserToGroup",
-    method: Method::POST,
-    path: "/v1.0/groups/{id}/members/$ref",
-    safe: false,
-};
-impl Client {
     /// Add user to group
     ///
     /// Add a user to a group in this AAD tenant.
@@ -489,38 +155,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::add_user_to_group`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AddUserToGroup<'a> {
-    client: &'a Client,
-    id: String,
-    body: models::GetGroupRequest,
-}
-impl AddUserToGroup<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&ADD_USER_TO_GROUP)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(AddUserToGroup, ());
-static CHECK_MEMBER_GROUPS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CheckMemberGroupsV2",
-    method: Method::POST,
-    path: "/v2/v1.0/users/{id}/checkMemberGroups",
-    safe: false,
-};
-impl Client {
     /// Check group membership (V2)
     ///
     /// If the user is a member of the given group, the result will contain the given id. Otherwise the result will be empty.
@@ -537,40 +171,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::check_member_groups_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CheckMemberGroupsV2<'a> {
-    client: &'a Client,
-    id: String,
-    body: models::CheckMemberGroupsRequest,
-}
-impl CheckMemberGroupsV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&CHECK_MEMBER_GROUPS_V2)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetMemberGroupsResponseV2>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CheckMemberGroupsV2, models::GetMemberGroupsResponseV2);
-static ASSIGN_MANAGER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AssignManager",
-    method: Method::PUT,
-    path: "/v1.0/users/{id}/manager/$ref",
-    safe: false,
-};
-impl Client {
     /// Assign manager
     ///
     /// Assign a manager for a user.
@@ -588,6 +188,327 @@ impl Client {
         }
     }
 }
+static CREATE_OFFICE365_GROUP: Operation = crate::operation(
+    "CreateOffice365Group",
+    Method::POST,
+    "/v1.0/groups/office365",
+);
+/// Request builder for [`Client::create_office365_group`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateOffice365Group<'a> {
+    client: &'a Client,
+    body: models::CreateOffice365GroupBody,
+}
+impl CreateOffice365Group<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&CREATE_OFFICE365_GROUP).json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::CreateGroupResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateOffice365Group, models::CreateGroupResponse);
+static CREATE_SECURITY_GROUP: Operation = crate::operation(
+    "CreateSecurityGroup",
+    Method::POST,
+    "/v1.0/groups/securityGroup",
+);
+/// Request builder for [`Client::create_security_group`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateSecurityGroup<'a> {
+    client: &'a Client,
+    body: models::CreateSecurityGroupBody,
+}
+impl CreateSecurityGroup<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&CREATE_SECURITY_GROUP).json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::CreateGroupResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateSecurityGroup, models::CreateGroupResponse);
+static GET_GROUP: Operation = crate::operation(
+    "GetGroup",
+    Method::GET,
+    "/v1.0/groups/{id}",
+);
+/// Request builder for [`Client::get_group`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetGroup<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl GetGroup<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_GROUP)
+            .path_param("id", &self.id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetGroupResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetGroup, models::GetGroupResponse);
+static GET_USER: Operation = crate::operation(
+    "GetUser",
+    Method::GET,
+    "/v1.0/users/{id}",
+);
+/// Request builder for [`Client::get_user`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetUser<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl GetUser<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_USER)
+            .path_param("id", &self.id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetUserResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetUser, models::GetUserResponse);
+static UPDATE_USER: Operation = crate::operation(
+    "UpdateUser",
+    Method::PATCH,
+    "/v1.0/users/{id}",
+);
+/// Request builder for [`Client::update_user`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateUser<'a> {
+    client: &'a Client,
+    id: String,
+    body: models::UpdateUserRequest,
+}
+impl UpdateUser<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&UPDATE_USER)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(UpdateUser, ());
+static REFRESH_TOKENS: Operation = crate::operation(
+    "RefreshTokens",
+    Method::POST,
+    "/v1.0/users/{id}/revokeSignInSessions",
+);
+/// Request builder for [`Client::refresh_tokens`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RefreshTokens<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl RefreshTokens<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&REFRESH_TOKENS)
+            .path_param("id", &self.id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(RefreshTokens, ());
+static GET_MEMBER_GROUPS_V2: Operation = crate::operation(
+    "GetMemberGroupsV2",
+    Method::POST,
+    "/v2/v1.0/users/{id}/getMemberGroups",
+);
+/// Request builder for [`Client::get_member_groups_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetMemberGroupsV2<'a> {
+    client: &'a Client,
+    id: String,
+    body: models::GetMemberGroupsRequest,
+}
+impl GetMemberGroupsV2<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_MEMBER_GROUPS_V2)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetMemberGroupsResponseV2> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetMemberGroupsV2, models::GetMemberGroupsResponseV2);
+static CREATE_USER: Operation = crate::operation(
+    "CreateUser",
+    Method::POST,
+    "/v1.0/users",
+);
+/// Request builder for [`Client::create_user`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateUser<'a> {
+    client: &'a Client,
+    body: models::CreateUserRequest,
+}
+impl CreateUser<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&CREATE_USER).json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetUserResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateUser, models::GetUserResponse);
+static GET_GROUP_MEMBERS: Operation = crate::operation(
+    "GetGroupMembers",
+    Method::GET,
+    "/v1.0/groups/{id}/members",
+);
+/// Request builder for [`Client::get_group_members`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetGroupMembers<'a> {
+    client: &'a Client,
+    id: String,
+    top: Option<i32>,
+}
+impl GetGroupMembers<'_> {
+    /// Limit on the number of results to return (default = all).
+    pub fn top(mut self, value: i32) -> Self {
+        self.top = Some(value);
+        self
+    }
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_GROUP_MEMBERS)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .query("$top", &self.top)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetGroupMembersResponse> {
+        self.request().send_json()
+    }
+    /// Sends the request and streams the items of every page, following next links.
+    pub fn into_stream(self) -> connector_runtime::ItemStream<models::GetUserResponse> {
+        self.request()
+            .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+}
+connector_runtime::into_future!(GetGroupMembers, models::GetGroupMembersResponse);
+static REMOVE_MEMBER_FROM_GROUP: Operation = crate::operation(
+    "RemoveMemberFromGroup",
+    Method::DELETE,
+    "/v1.0/groups/{groupId}/members/{memberId}/$ref",
+);
+/// Request builder for [`Client::remove_member_from_group`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RemoveMemberFromGroup<'a> {
+    client: &'a Client,
+    group_id: String,
+    member_id: String,
+}
+impl RemoveMemberFromGroup<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&REMOVE_MEMBER_FROM_GROUP)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("memberId", &self.member_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(RemoveMemberFromGroup, ());
+static ADD_USER_TO_GROUP: Operation = crate::operation(
+    "AddUserToGroup",
+    Method::POST,
+    "/v1.0/groups/{id}/members/$ref",
+);
+/// Request builder for [`Client::add_user_to_group`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AddUserToGroup<'a> {
+    client: &'a Client,
+    id: String,
+    body: models::GetGroupRequest,
+}
+impl AddUserToGroup<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&ADD_USER_TO_GROUP)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(AddUserToGroup, ());
+static CHECK_MEMBER_GROUPS_V2: Operation = crate::operation(
+    "CheckMemberGroupsV2",
+    Method::POST,
+    "/v2/v1.0/users/{id}/checkMemberGroups",
+);
+/// Request builder for [`Client::check_member_groups_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CheckMemberGroupsV2<'a> {
+    client: &'a Client,
+    id: String,
+    body: models::CheckMemberGroupsRequest,
+}
+impl CheckMemberGroupsV2<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&CHECK_MEMBER_GROUPS_V2)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetMemberGroupsResponseV2> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CheckMemberGroupsV2, models::GetMemberGroupsResponseV2);
+static ASSIGN_MANAGER: Operation = crate::operation(
+    "AssignManager",
+    Method::PUT,
+    "/v1.0/users/{id}/manager/$ref",
+);
 /// Request builder for [`Client::assign_manager`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -598,15 +519,14 @@ pub struct AssignManager<'a> {
 }
 impl AssignManager<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&ASSIGN_MANAGER)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }

@@ -13,6 +13,14 @@ pub(crate) static CONNECTOR: connector_runtime::ConnectorInfo = connector_runtim
     api_key: None,
     scopes: &[],
 };
+/// Describes one operation of this connector (each action declares one).
+const fn operation(
+    id: &'static str,
+    method: connector_runtime::reqwest::Method,
+    path: &'static str,
+) -> connector_runtime::Operation {
+    connector_runtime::Operation::new(&CONNECTOR, id, method, path)
+}
 /// The spec's `scheme://host/basePath`, for [`Connection::direct`].
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com";
 /// A client for the Azure AD connector. Build it from a [`Connection`]; every action is a method.

@@ -6,18 +6,10 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use crate::Client;
 use crate::models;
-static UPDATE_MY_PROFILE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateMyProfile",
-    method: Method::PATCH,
-    path: "/v1.0/me",
-    safe: false,
-};
 impl Client {
     /// Update my profile
     ///
@@ -30,38 +22,6 @@ impl Client {
             body: None,
         }
     }
-}
-/// Request builder for [`Client::update_my_profile`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateMyProfile<'a> {
-    client: &'a Client,
-    body: Option<models::GraphUserUpdateableV1>,
-}
-impl UpdateMyProfile<'_> {
-    /// Sets the request body.
-    pub fn body(mut self, value: models::GraphUserUpdateableV1) -> Self {
-        self.body = Some(value);
-        self
-    }
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&UPDATE_MY_PROFILE).json_if(this.body.as_ref())
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(UpdateMyProfile, ());
-static UPDATE_MY_PHOTO: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateMyPhoto",
-    method: Method::PUT,
-    path: "/v1.0/me/photo/$value",
-    safe: false,
-};
-impl Client {
     /// Update my profile photo
     ///
     /// Updates the profile photo of the current user. The size of the photo must be less than 4 MB.
@@ -76,37 +36,6 @@ impl Client {
             body: body.into(),
         }
     }
-}
-/// Request builder for [`Client::update_my_photo`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateMyPhoto<'a> {
-    client: &'a Client,
-    body: connector_runtime::bytes::Bytes,
-}
-impl UpdateMyPhoto<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&UPDATE_MY_PHOTO)
-            .content_type("image/jpeg")
-            .bytes("image/jpeg", this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(UpdateMyPhoto, ());
-static MY_TRENDING_DOCUMENTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "MyTrendingDocuments",
-    method: Method::GET,
-    path: "/beta/me/insights/trending",
-    safe: false,
-};
-impl Client {
     /// Get my trending documents
     ///
     /// Retrieves the trending documents for the signed in user
@@ -119,6 +48,64 @@ impl Client {
         }
     }
 }
+static UPDATE_MY_PROFILE: Operation = crate::operation(
+    "UpdateMyProfile",
+    Method::PATCH,
+    "/v1.0/me",
+);
+/// Request builder for [`Client::update_my_profile`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateMyProfile<'a> {
+    client: &'a Client,
+    body: Option<models::GraphUserUpdateableV1>,
+}
+impl UpdateMyProfile<'_> {
+    /// Sets the request body.
+    pub fn body(mut self, value: models::GraphUserUpdateableV1) -> Self {
+        self.body = Some(value);
+        self
+    }
+    fn request(self) -> Request {
+        self.client.connection().request(&UPDATE_MY_PROFILE).json_if(self.body.as_ref())
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(UpdateMyProfile, ());
+static UPDATE_MY_PHOTO: Operation = crate::operation(
+    "UpdateMyPhoto",
+    Method::PUT,
+    "/v1.0/me/photo/$value",
+);
+/// Request builder for [`Client::update_my_photo`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateMyPhoto<'a> {
+    client: &'a Client,
+    body: connector_runtime::bytes::Bytes,
+}
+impl UpdateMyPhoto<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&UPDATE_MY_PHOTO)
+            .content_type("image/jpeg")
+            .bytes("image/jpeg", self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(UpdateMyPhoto, ());
+static MY_TRENDING_DOCUMENTS: Operation = crate::operation(
+    "MyTrendingDocuments",
+    Method::GET,
+    "/beta/me/insights/trending",
+);
 /// Request builder for [`Client::my_trending_documents`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -133,16 +120,13 @@ impl MyTrendingDocuments<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MY_TRENDING_DOCUMENTS)
-            .query("$filter", &this.filter)
+            .query("$filter", &self.filter)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::MyTrendingDocumentsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::MyTrendingDocumentsResponse> {
         self.request().send_json()
     }
 }

@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static SET_AUTOMATIC_REPLIES_SETTING: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SetAutomaticRepliesSetting",
-    method: Method::POST,
-    path: "/{connectionId}/AutomaticRepliesSetting",
-    safe: false,
-};
 impl Client {
     /// Set up automatic replies
     ///
@@ -35,36 +27,6 @@ impl Client {
             client_setting,
         }
     }
-}
-/// Request builder for [`Client::set_automatic_replies_setting`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SetAutomaticRepliesSetting<'a> {
-    client: &'a Client,
-    client_setting: models::AutomaticRepliesSettingClient,
-}
-impl SetAutomaticRepliesSetting<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&SET_AUTOMATIC_REPLIES_SETTING)
-            .json(&this.client_setting)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(SetAutomaticRepliesSetting, ());
-static GET_OUTLOOK_CATEGORY_NAMES: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetOutlookCategoryNames",
-    method: Method::GET,
-    path: "/{connectionId}/Categories",
-    safe: false,
-};
-impl Client {
     /// Get Outlook category names
     ///
     /// This operation gets Outlook category display names.
@@ -75,36 +37,6 @@ impl Client {
             client: self,
         }
     }
-}
-/// Request builder for [`Client::get_outlook_category_names`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetOutlookCategoryNames<'a> {
-    client: &'a Client,
-}
-impl GetOutlookCategoryNames<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_OUTLOOK_CATEGORY_NAMES)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<Vec<models::GraphOutlookCategory>>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(
-    GetOutlookCategoryNames, Vec < models::GraphOutlookCategory >
-);
-static DRAFT_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DraftEmail",
-    method: Method::POST,
-    path: "/{connectionId}/Draft",
-    safe: false,
-};
-impl Client {
     /// Draft an email message
     ///
     /// This operation drafts an email message.
@@ -122,7 +54,1430 @@ impl Client {
             draft_message,
         }
     }
+    /// Updates an email Draft message
+    ///
+    /// This operation updates an an email Draft message.
+    ///
+    /// Operation `UpdateDraftEmail`: `PATCH /{connectionId}/Draft`.
+    pub fn update_draft_email(
+        &self,
+        message_id: impl Into<String>,
+        draft_message: models::ClientDraftHtmlMessage,
+    ) -> UpdateDraftEmail<'_> {
+        UpdateDraftEmail {
+            client: self,
+            message_id: message_id.into(),
+            draft_message,
+        }
+    }
+    /// Send a Draft message
+    ///
+    /// This operation sends a Draft message.
+    ///
+    /// Operation `SendDraftEmail`: `POST /{connectionId}/Draft/Send/{messageId}`.
+    pub fn send_draft_email(&self, message_id: impl Into<String>) -> SendDraftEmail<'_> {
+        SendDraftEmail {
+            client: self,
+            message_id: message_id.into(),
+        }
+    }
+    /// Get calendar view of events
+    ///
+    /// Get calendar view of events.
+    ///
+    /// Operation `GetEventsCalendarView`: `GET /{connectionId}/Events/CalendarView`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_events_calendar_view(
+        &self,
+        calendar_id: impl Into<String>,
+        start_date_time_offset: impl Into<String>,
+        end_date_time_offset: impl Into<String>,
+    ) -> GetEventsCalendarView<'_> {
+        GetEventsCalendarView {
+            client: self,
+            calendar_id: calendar_id.into(),
+            start_date_time_offset: start_date_time_offset.into(),
+            end_date_time_offset: end_date_time_offset.into(),
+        }
+    }
+    /// Get emails
+    ///
+    /// This operation gets emails from a folder.
+    ///
+    /// Operation `GetEmails`: `GET /{connectionId}/Mail`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_emails(&self) -> GetEmails<'_> {
+        GetEmails {
+            client: self,
+            folder_path: None,
+            fetch_only_unread: None,
+            include_attachments: None,
+            search_query: None,
+            top: None,
+        }
+    }
+    /// Send an email
+    ///
+    /// This operation sends an email message.
+    ///
+    /// Operation `SendEmail`: `POST /{connectionId}/Mail`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn send_email(&self, email_message: models::ClientSendMessage) -> SendEmail<'_> {
+        SendEmail {
+            client: self,
+            email_message,
+        }
+    }
+    /// Assigns an Outlook category
+    ///
+    /// This operation assigns an Outlook category to an email.
+    ///
+    /// Operation `AssignCategory`: `POST /{connectionId}/Mail/Category`.
+    pub fn assign_category(
+        &self,
+        message_id: impl Into<String>,
+        category: impl Into<String>,
+    ) -> AssignCategory<'_> {
+        AssignCategory {
+            client: self,
+            message_id: message_id.into(),
+            category: category.into(),
+        }
+    }
+    /// Assign a category to multiple emails
+    ///
+    /// This operation assigns an Outlook category to multiple emails.
+    ///
+    /// Operation `AssignCategoryBulk`: `POST /{connectionId}/Mail/Category/Bulk/{categoryName}`.
+    pub fn assign_category_bulk(
+        &self,
+        category_name: impl Into<String>,
+        message_ids: Vec<String>,
+    ) -> AssignCategoryBulk<'_> {
+        AssignCategoryBulk {
+            client: self,
+            category_name: category_name.into(),
+            message_ids,
+        }
+    }
+    /// Flag email
+    ///
+    /// This operation flags an email.
+    ///
+    /// Operation `Flag`: `POST /{connectionId}/Mail/Flag/{messageId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn flag(&self, message_id: impl Into<String>) -> Flag<'_> {
+        Flag {
+            client: self,
+            message_id: message_id.into(),
+        }
+    }
+    /// Mark as read
+    ///
+    /// This operation marks an email as having been read.
+    ///
+    /// Operation `MarkAsRead`: `POST /{connectionId}/Mail/MarkAsRead/{messageId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn mark_as_read(&self, message_id: impl Into<String>) -> MarkAsRead<'_> {
+        MarkAsRead {
+            client: self,
+            message_id: message_id.into(),
+        }
+    }
+    /// Move email
+    ///
+    /// This operation moves an email to the specified folder within the same mailbox.
+    ///
+    /// Operation `Move`: `POST /{connectionId}/Mail/Move/{messageId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn r#move(
+        &self,
+        message_id: impl Into<String>,
+        folder_path: impl Into<String>,
+    ) -> Move<'_> {
+        Move {
+            client: self,
+            message_id: message_id.into(),
+            folder_path: folder_path.into(),
+        }
+    }
+    /// Reply to email
+    ///
+    /// This operation replies to an email.
+    ///
+    /// Operation `ReplyTo`: `POST /{connectionId}/Mail/ReplyTo/{messageId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn reply_to(
+        &self,
+        message_id: impl Into<String>,
+        comment: impl Into<String>,
+    ) -> ReplyTo<'_> {
+        ReplyTo {
+            client: self,
+            message_id: message_id.into(),
+            comment: comment.into(),
+            reply_all: None,
+        }
+    }
+    /// Get email
+    ///
+    /// This operation gets an email by id.
+    ///
+    /// Operation `GetEmail`: `GET /{connectionId}/Mail/{messageId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_email(&self, message_id: impl Into<String>) -> GetEmail<'_> {
+        GetEmail {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+            include_attachments: None,
+            internet_message_id: None,
+        }
+    }
+    /// Delete email
+    ///
+    /// This operation deletes an email by id.
+    ///
+    /// Operation `DeleteEmail`: `DELETE /{connectionId}/Mail/{messageId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn delete_email(&self, message_id: impl Into<String>) -> DeleteEmail<'_> {
+        DeleteEmail {
+            client: self,
+            message_id: message_id.into(),
+        }
+    }
+    /// Get attachment
+    ///
+    /// This operation gets an email attachment by id.
+    ///
+    /// Operation `GetAttachment`: `GET /{connectionId}/Mail/{messageId}/Attachments/{attachmentId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_attachment(
+        &self,
+        message_id: impl Into<String>,
+        attachment_id: impl Into<String>,
+    ) -> GetAttachment<'_> {
+        GetAttachment {
+            client: self,
+            message_id: message_id.into(),
+            attachment_id: attachment_id.into(),
+        }
+    }
+    /// Get mail tips for a mailbox
+    ///
+    /// Get mail tips for a mailbox such as automatic replies / OOF message or if the mailbox is full.
+    ///
+    /// Operation `GetMailTips`: `GET /{connectionId}/MailTips`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_mail_tips(&self, mailbox_address: impl Into<String>) -> GetMailTips<'_> {
+        GetMailTips {
+            client: self,
+            mailbox_address: mailbox_address.into(),
+        }
+    }
+    /// When the file picker is open and being browsed
+    ///
+    /// When the file picker is open and being browsed.
+    ///
+    /// Operation `OnFilePickerBrowse`: `GET /{connectionId}/OnFilePickerBrowse`.
+    pub fn on_file_picker_browse(
+        &self,
+        operation: impl Into<String>,
+        id: impl Into<String>,
+    ) -> OnFilePickerBrowse<'_> {
+        OnFilePickerBrowse {
+            client: self,
+            operation: operation.into(),
+            id: id.into(),
+            top: None,
+            skip: None,
+            mailbox_address: None,
+        }
+    }
+    /// When the file picker is opened for the first time
+    ///
+    /// When the file picker is opened for the first time.
+    ///
+    /// Operation `OnFilePickerOpen`: `GET /{connectionId}/OnFilePickerOpen`.
+    pub fn on_file_picker_open(
+        &self,
+        operation: impl Into<String>,
+    ) -> OnFilePickerOpen<'_> {
+        OnFilePickerOpen {
+            client: self,
+            operation: operation.into(),
+            top: None,
+            skip: None,
+            mailbox_address: None,
+        }
+    }
+    /// Get sensitivity labels
+    ///
+    /// Get a collection of information protection labels available to the user.
+    ///
+    /// Operation `GetSensitivityLabels`: `GET /{connectionId}/SensitivityLabels`.
+    pub fn get_sensitivity_labels(&self) -> GetSensitivityLabels<'_> {
+        GetSensitivityLabels {
+            client: self,
+        }
+    }
+    /// Send an email from a shared mailbox
+    ///
+    /// This operation sends an email from a shared mailbox. Your account should have permission to access the mailbox for this operation to succeed.
+    ///
+    /// Operation `SharedMailboxSendEmail`: `POST /{connectionId}/SharedMailbox/Mail`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn shared_mailbox_send_email(
+        &self,
+        email_message: models::SharedMailboxClientSendMessage,
+    ) -> SharedMailboxSendEmail<'_> {
+        SharedMailboxSendEmail {
+            client: self,
+            email_message,
+        }
+    }
+    /// Send approval email
+    ///
+    /// This operation sends an approval email and waits for a response from the recipient. Please refer to the following link regarding the support of actionable messages in different mail clients: https://docs.microsoft.com/outlook/actionable-messages/#outlook-version-requirements-for-actionable-messages.
+    ///
+    /// Operation `SendApprovalMail`: `POST /{connectionId}/approvalmail/$subscriptions`.
+    pub fn send_approval_mail(
+        &self,
+        approval_email_subscription: models::ApprovalEmailSubscription,
+    ) -> SendApprovalMail<'_> {
+        SendApprovalMail {
+            client: self,
+            approval_email_subscription,
+        }
+    }
+    /// Get room lists
+    ///
+    /// Get all the room lists defined in the user's tenant
+    ///
+    /// Operation `GetRoomLists`: `GET /{connectionId}/codeless/api/beta/me/findroomlists`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_room_lists(&self) -> GetRoomLists<'_> {
+        GetRoomLists { client: self }
+    }
+    /// Get rooms
+    ///
+    /// Get all the meeting rooms defined in the user's tenant
+    ///
+    /// Operation `GetRooms`: `GET /{connectionId}/codeless/api/beta/me/findrooms`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_rooms(&self) -> GetRooms<'_> {
+        GetRooms { client: self }
+    }
+    /// Get rooms in room list
+    ///
+    /// Get the meeting rooms in a specific room list
+    ///
+    /// Operation `GetRoomsInRoomList`: `GET /{connectionId}/codeless/api/beta/me/findrooms(roomlist='{room_list}')`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_rooms_in_room_list(
+        &self,
+        room_list: impl Into<String>,
+    ) -> GetRoomsInRoomList<'_> {
+        GetRoomsInRoomList {
+            client: self,
+            room_list: room_list.into(),
+        }
+    }
+    /// Export email
+    ///
+    /// Export the content of the email.
+    ///
+    /// Operation `ExportEmail`: `GET /{connectionId}/codeless/api/beta/me/messages/{messageId}/$value`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn export_email(&self, message_id: impl Into<String>) -> ExportEmail<'_> {
+        ExportEmail {
+            client: self,
+            message_id: message_id.into(),
+        }
+    }
+    /// Respond to an event invite
+    ///
+    /// Respond to an event invite.
+    ///
+    /// Operation `RespondToEvent`: `POST /{connectionId}/codeless/api/v2.0/me/events/{event_id}/{response}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn respond_to_event(
+        &self,
+        event_id: impl Into<String>,
+        response: models::RespondToEventResponse,
+    ) -> RespondToEvent<'_> {
+        RespondToEvent {
+            client: self,
+            event_id: event_id.into(),
+            response,
+            body: None,
+        }
+    }
+    /// Find meeting times
+    ///
+    /// Find meeting time suggestions based on organizer, attendee availability, and time or location constraints
+    ///
+    /// Operation `FindMeetingTimes`: `POST /{connectionId}/codeless/api/v2.0/me/findmeetingtimes`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn find_meeting_times(
+        &self,
+        body: models::FindMeetingTimesBody,
+    ) -> FindMeetingTimes<'_> {
+        FindMeetingTimes {
+            client: self,
+            body,
+        }
+    }
+    /// Forward an email
+    ///
+    /// Forward an email.
+    ///
+    /// Operation `ForwardEmail`: `POST /{connectionId}/codeless/api/v2.0/me/messages/{message_id}/forward`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn forward_email(
+        &self,
+        message_id: impl Into<String>,
+        body: models::DirectForwardMessage,
+    ) -> ForwardEmail<'_> {
+        ForwardEmail {
+            client: self,
+            message_id: message_id.into(),
+            body,
+        }
+    }
+    /// Find meeting times (V2)
+    ///
+    /// Find meeting time suggestions based on organizer, attendee availability, and time or location constraints
+    ///
+    /// Operation `FindMeetingTimes_V2`: `POST /{connectionId}/codeless/beta/me/findMeetingTimes`.
+    pub fn find_meeting_times_v2(
+        &self,
+        body: models::FindMeetingTimesBody,
+    ) -> FindMeetingTimesV2<'_> {
+        FindMeetingTimesV2 {
+            client: self,
+            body,
+        }
+    }
+    /// Get room lists (V2)
+    ///
+    /// Get all the room lists defined in the user's tenant
+    ///
+    /// Operation `GetRoomLists_V2`: `GET /{connectionId}/codeless/beta/me/findRoomLists`.
+    pub fn get_room_lists_v2(&self) -> GetRoomListsV2<'_> {
+        GetRoomListsV2 { client: self }
+    }
+    /// Get rooms (V2)
+    ///
+    /// Get all the meeting rooms defined in the user's tenant
+    ///
+    /// Operation `GetRooms_V2`: `GET /{connectionId}/codeless/beta/me/findRooms`.
+    pub fn get_rooms_v2(&self) -> GetRoomsV2<'_> {
+        GetRoomsV2 { client: self }
+    }
+    /// Get rooms in room list (V2)
+    ///
+    /// Get the meeting rooms in a specific room list
+    ///
+    /// Operation `GetRoomsInRoomList_V2`: `GET /{connectionId}/codeless/beta/me/findRooms(RoomList='{room_list}')`.
+    pub fn get_rooms_in_room_list_v2(
+        &self,
+        room_list: impl Into<String>,
+    ) -> GetRoomsInRoomListV2<'_> {
+        GetRoomsInRoomListV2 {
+            client: self,
+            room_list: room_list.into(),
+        }
+    }
+    /// Export email (V2)
+    ///
+    /// Export the content of the email in the EML file format.
+    ///
+    /// Operation `ExportEmail_V2`: `GET /{connectionId}/codeless/beta/me/messages/{messageId}/$value`.
+    pub fn export_email_v2(&self, message_id: impl Into<String>) -> ExportEmailV2<'_> {
+        ExportEmailV2 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+        }
+    }
+    /// Send an HTTP request
+    ///
+    /// Construct a Microsoft Graph REST API request to invoke. These segments are supported: 1st segement: /me, /users/<userId> 2nd segment: messages, mailFolders, events, calendar, calendars, outlook, inferenceClassification. Learn more: https://docs.microsoft.com/en-us/graph/use-the-api.
+    ///
+    /// Operation `HttpRequest`: `POST /{connectionId}/codeless/httprequest`.
+    pub fn http_request(
+        &self,
+        uri: impl Into<String>,
+        method: models::HttpRequestMethod,
+    ) -> HttpRequest<'_> {
+        HttpRequest {
+            client: self,
+            uri: uri.into(),
+            method,
+            content_type: None,
+            custom_header1: None,
+            custom_header2: None,
+            custom_header3: None,
+            custom_header4: None,
+            custom_header5: None,
+            body: None,
+        }
+    }
+    /// Get calendars (V2)
+    ///
+    /// This operation lists available calendars.
+    ///
+    /// Operation `CalendarGetTables_V2`: `GET /{connectionId}/codeless/v1.0/me/calendars`.
+    pub fn calendar_get_tables_v2(&self) -> CalendarGetTablesV2<'_> {
+        CalendarGetTablesV2 {
+            client: self,
+        }
+    }
+    /// Delete event (V2)
+    ///
+    /// This operation deletes an event in a calendar.
+    ///
+    /// Operation `CalendarDeleteItem_V2`: `DELETE /{connectionId}/codeless/v1.0/me/calendars/{calendar}/events/{event}`.
+    pub fn calendar_delete_item_v2(
+        &self,
+        calendar: impl Into<String>,
+        event: impl Into<String>,
+    ) -> CalendarDeleteItemV2<'_> {
+        CalendarDeleteItemV2 {
+            client: self,
+            calendar: calendar.into(),
+            event: event.into(),
+        }
+    }
+    /// Get contacts (V2)
+    ///
+    /// This operation gets contacts from a contacts folder.
+    ///
+    /// Operation `ContactGetItems_V2`: `GET /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts`.
+    pub fn contact_get_items_v2(
+        &self,
+        folder: impl Into<String>,
+    ) -> ContactGetItemsV2<'_> {
+        ContactGetItemsV2 {
+            client: self,
+            folder: folder.into(),
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create contact (V2)
+    ///
+    /// This operation creates a new contact in a contacts folder.
+    ///
+    /// Operation `ContactPostItem_V2`: `POST /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts`.
+    pub fn contact_post_item_v2(
+        &self,
+        folder: impl Into<String>,
+        item: models::ContactV2,
+    ) -> ContactPostItemV2<'_> {
+        ContactPostItemV2 {
+            client: self,
+            folder: folder.into(),
+            item,
+        }
+    }
+    /// Get contact (V2)
+    ///
+    /// This operation gets a specific contact from a contacts folder.
+    ///
+    /// Operation `ContactGetItem_V2`: `GET /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}`.
+    pub fn contact_get_item_v2(
+        &self,
+        folder: impl Into<String>,
+        id: impl Into<String>,
+    ) -> ContactGetItemV2<'_> {
+        ContactGetItemV2 {
+            client: self,
+            folder: folder.into(),
+            id: id.into(),
+        }
+    }
+    /// Delete contact (V2)
+    ///
+    /// This operation deletes a contact from a contacts folder.
+    ///
+    /// Operation `ContactDeleteItem_V2`: `DELETE /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}`.
+    pub fn contact_delete_item_v2(
+        &self,
+        folder: impl Into<String>,
+        id: impl Into<String>,
+    ) -> ContactDeleteItemV2<'_> {
+        ContactDeleteItemV2 {
+            client: self,
+            folder: folder.into(),
+            id: id.into(),
+        }
+    }
+    /// Update contact (V2)
+    ///
+    /// This operation updates a contact in a contacts folder.
+    ///
+    /// Operation `ContactPatchItem_V2`: `PATCH /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}`.
+    pub fn contact_patch_item_v2(
+        &self,
+        folder: impl Into<String>,
+        id: impl Into<String>,
+        item: models::ContactV2,
+    ) -> ContactPatchItemV2<'_> {
+        ContactPatchItemV2 {
+            client: self,
+            folder: folder.into(),
+            id: id.into(),
+            item,
+        }
+    }
+    /// Update my contact's photo
+    ///
+    /// Updates the photo of the specified contact of the current user. The size of the photo must be less than 4 MB.
+    ///
+    /// Operation `UpdateMyContactPhoto`: `PUT /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}/photo/$value`.
+    pub fn update_my_contact_photo(
+        &self,
+        folder: impl Into<String>,
+        id: impl Into<String>,
+        body: impl Into<connector_runtime::bytes::Bytes>,
+    ) -> UpdateMyContactPhoto<'_> {
+        UpdateMyContactPhoto {
+            client: self,
+            folder: folder.into(),
+            id: id.into(),
+            body: body.into(),
+        }
+    }
+    /// Respond to an event invite (V2)
+    ///
+    /// Respond to an event invite.
+    ///
+    /// Operation `RespondToEvent_V2`: `POST /{connectionId}/codeless/v1.0/me/events/{event_id}/{response}`.
+    pub fn respond_to_event_v2(
+        &self,
+        event_id: impl Into<String>,
+        response: models::RespondToEventV2Response,
+    ) -> RespondToEventV2<'_> {
+        RespondToEventV2 {
+            client: self,
+            event_id: event_id.into(),
+            response,
+            body: None,
+        }
+    }
+    /// Get mail tips for a mailbox (V2)
+    ///
+    /// Get mail tips for a mailbox such as automatic replies / OOF message or if the mailbox is full. This is not available in GccHigh and Mooncake.
+    ///
+    /// Operation `GetMailTips_V2`: `POST /{connectionId}/codeless/v1.0/me/getMailTips`.
+    pub fn get_mail_tips_v2(
+        &self,
+        body: models::GetMailTipsV2Body,
+    ) -> GetMailTipsV2<'_> {
+        GetMailTipsV2 {
+            client: self,
+            body,
+        }
+    }
+    /// Set up automatic replies (V2)
+    ///
+    /// Set the automatic replies setting for your mailbox.
+    ///
+    /// Operation `SetAutomaticRepliesSetting_V2`: `PATCH /{connectionId}/codeless/v1.0/me/mailboxSettings`.
+    pub fn set_automatic_replies_setting_v2(
+        &self,
+        body: models::SetAutomaticRepliesSettingV2Body,
+    ) -> SetAutomaticRepliesSettingV2<'_> {
+        SetAutomaticRepliesSettingV2 {
+            client: self,
+            body,
+        }
+    }
+    /// Delete email (V2)
+    ///
+    /// This operation deletes an email by id.
+    ///
+    /// Operation `DeleteEmail_V2`: `DELETE /{connectionId}/codeless/v1.0/me/messages/{messageId}`.
+    pub fn delete_email_v2(&self, message_id: impl Into<String>) -> DeleteEmailV2<'_> {
+        DeleteEmailV2 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+        }
+    }
+    /// Get Attachment (V2)
+    ///
+    /// This operation gets an email attachment by id.
+    ///
+    /// Operation `GetAttachment_V2`: `GET /{connectionId}/codeless/v1.0/me/messages/{messageId}/attachments/{attachmentId}`.
+    pub fn get_attachment_v2(
+        &self,
+        message_id: impl Into<String>,
+        attachment_id: impl Into<String>,
+    ) -> GetAttachmentV2<'_> {
+        GetAttachmentV2 {
+            client: self,
+            message_id: message_id.into(),
+            attachment_id: attachment_id.into(),
+            mailbox_address: None,
+            extract_sensitivity_label: None,
+            fetch_sensitivity_label_metadata: None,
+        }
+    }
+    /// Flag email (V2)
+    ///
+    /// This operation updates an email flag.
+    ///
+    /// Operation `Flag_V2`: `PATCH /{connectionId}/codeless/v1.0/me/messages/{messageId}/flag`.
+    pub fn flag_v2(&self, message_id: impl Into<String>) -> FlagV2<'_> {
+        FlagV2 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+            body: None,
+        }
+    }
+    /// Mark as read or unread (V2)
+    ///
+    /// This operation marks an email as read/unread.
+    ///
+    /// Operation `MarkAsRead_V2`: `PATCH /{connectionId}/codeless/v1.0/me/messages/{messageId}/markAsRead`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn mark_as_read_v2(&self, message_id: impl Into<String>) -> MarkAsReadV2<'_> {
+        MarkAsReadV2 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+            body: None,
+        }
+    }
+    /// Forward an email (V2)
+    ///
+    /// Forward an email.
+    ///
+    /// Operation `ForwardEmail_V2`: `POST /{connectionId}/codeless/v1.0/me/messages/{message_id}/forward`.
+    pub fn forward_email_v2(
+        &self,
+        message_id: impl Into<String>,
+        body: models::DirectForwardMessage,
+    ) -> ForwardEmailV2<'_> {
+        ForwardEmailV2 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+            body,
+        }
+    }
+    /// Mark as read or unread (V3)
+    ///
+    /// This operation marks an email as read/unread.
+    ///
+    /// Operation `MarkAsRead_V3`: `PATCH /{connectionId}/codeless/v3/v1.0/me/messages/{messageId}/markAsRead`.
+    pub fn mark_as_read_v3(&self, message_id: impl Into<String>) -> MarkAsReadV3<'_> {
+        MarkAsReadV3 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+            body: None,
+        }
+    }
+    /// Get calendars
+    ///
+    /// This operation lists available calendars.
+    ///
+    /// Operation `CalendarGetTables`: `GET /{connectionId}/datasets/calendars/tables`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn calendar_get_tables(&self) -> CalendarGetTables<'_> {
+        CalendarGetTables { client: self }
+    }
+    /// Get events (V1)
+    ///
+    /// This operation gets events from a calendar. (V1)
+    ///
+    /// Operation `CalendarGetItems`: `GET /{connectionId}/datasets/calendars/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn calendar_get_items(&self, table: impl Into<String>) -> CalendarGetItems<'_> {
+        CalendarGetItems {
+            client: self,
+            table: table.into(),
+            orderby: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create event (V1)
+    ///
+    /// This operation creates a new event in a calendar. (V1)
+    ///
+    /// Operation `CalendarPostItem`: `POST /{connectionId}/datasets/calendars/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn calendar_post_item(
+        &self,
+        table: impl Into<String>,
+        item: models::CalendarEventBackend,
+    ) -> CalendarPostItem<'_> {
+        CalendarPostItem {
+            client: self,
+            table: table.into(),
+            item,
+        }
+    }
+    /// Get event (V1)
+    ///
+    /// This operation gets a specific event from a calendar. (V1)
+    ///
+    /// Operation `CalendarGetItem`: `GET /{connectionId}/datasets/calendars/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn calendar_get_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> CalendarGetItem<'_> {
+        CalendarGetItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+        }
+    }
+    /// Delete event
+    ///
+    /// This operation deletes an event in a calendar.
+    ///
+    /// Operation `CalendarDeleteItem`: `DELETE /{connectionId}/datasets/calendars/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn calendar_delete_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> CalendarDeleteItem<'_> {
+        CalendarDeleteItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+        }
+    }
+    /// Update event (V1)
+    ///
+    /// This operation updates an event in a calendar. (V1)
+    ///
+    /// Operation `CalendarPatchItem`: `PATCH /{connectionId}/datasets/calendars/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn calendar_patch_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+        item: models::CalendarEventBackend,
+    ) -> CalendarPatchItem<'_> {
+        CalendarPatchItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            item,
+        }
+    }
+    /// Get calendar view of events (V2)
+    ///
+    /// This operation gets all events (including instances of recurrences) in a calendar. Recurrence property is null in this case.
+    ///
+    /// Operation `GetEventsCalendarViewV2`: `GET /{connectionId}/datasets/calendars/v2/tables/items/calendarview`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_events_calendar_view_v2(
+        &self,
+        calendar_id: impl Into<String>,
+        start_date_time_offset: impl Into<String>,
+        end_date_time_offset: impl Into<String>,
+    ) -> GetEventsCalendarViewV2<'_> {
+        GetEventsCalendarViewV2 {
+            client: self,
+            calendar_id: calendar_id.into(),
+            start_date_time_offset: start_date_time_offset.into(),
+            end_date_time_offset: end_date_time_offset.into(),
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            search: None,
+        }
+    }
+    /// Get events (V2)
+    ///
+    /// This operation gets events from a calendar. (V2)
+    ///
+    /// Operation `V2CalendarGetItems`: `GET /{connectionId}/datasets/calendars/v2/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn v2_calendar_get_items(
+        &self,
+        table: impl Into<String>,
+    ) -> V2CalendarGetItems<'_> {
+        V2CalendarGetItems {
+            client: self,
+            table: table.into(),
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create event (V2)
+    ///
+    /// This operation creates a new event in a calendar. (V2)
+    ///
+    /// Operation `V2CalendarPostItem`: `POST /{connectionId}/datasets/calendars/v2/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn v2_calendar_post_item(
+        &self,
+        table: impl Into<String>,
+        item: models::CalendarEventClient,
+    ) -> V2CalendarPostItem<'_> {
+        V2CalendarPostItem {
+            client: self,
+            table: table.into(),
+            item,
+        }
+    }
+    /// Get event (V2)
+    ///
+    /// This operation gets a specific event from a calendar. (V2)
+    ///
+    /// Operation `V2CalendarGetItem`: `GET /{connectionId}/datasets/calendars/v2/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn v2_calendar_get_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> V2CalendarGetItem<'_> {
+        V2CalendarGetItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+        }
+    }
+    /// Update event (V2)
+    ///
+    /// This operation updates an event in a calendar. (V2)
+    ///
+    /// Operation `V2CalendarPatchItem`: `PATCH /{connectionId}/datasets/calendars/v2/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn v2_calendar_patch_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+        item: models::CalendarEventClient,
+    ) -> V2CalendarPatchItem<'_> {
+        V2CalendarPatchItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            item,
+        }
+    }
+    /// Get calendar view of events (V3)
+    ///
+    /// This operation gets all events (including instances of recurrences) in a calendar using Graph API. Recurrence property is null in this case.
+    ///
+    /// Operation `GetEventsCalendarViewV3`: `GET /{connectionId}/datasets/calendars/v3/tables/items/calendarview`.
+    pub fn get_events_calendar_view_v3(
+        &self,
+        calendar_id: impl Into<String>,
+        start_date_time_utc: impl Into<String>,
+        end_date_time_utc: impl Into<String>,
+    ) -> GetEventsCalendarViewV3<'_> {
+        GetEventsCalendarViewV3 {
+            client: self,
+            calendar_id: calendar_id.into(),
+            start_date_time_utc: start_date_time_utc.into(),
+            end_date_time_utc: end_date_time_utc.into(),
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            search: None,
+        }
+    }
+    /// Get events (V3)
+    ///
+    /// This operation gets events from a calendar. (V3)
+    ///
+    /// Operation `V3CalendarGetItems`: `GET /{connectionId}/datasets/calendars/v3/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn v3_calendar_get_items(
+        &self,
+        table: impl Into<String>,
+    ) -> V3CalendarGetItems<'_> {
+        V3CalendarGetItems {
+            client: self,
+            table: table.into(),
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create event (V3)
+    ///
+    /// This operation creates a new event in a calendar.
+    ///
+    /// Operation `V3CalendarPostItem`: `POST /{connectionId}/datasets/calendars/v3/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn v3_calendar_post_item(
+        &self,
+        table: impl Into<String>,
+        item: models::CalendarEventHtmlClient,
+    ) -> V3CalendarPostItem<'_> {
+        V3CalendarPostItem {
+            client: self,
+            table: table.into(),
+            item,
+        }
+    }
+    /// Get event (V3)
+    ///
+    /// This operation gets a specific event from a calendar using Graph API. (V3)
+    ///
+    /// Operation `V3CalendarGetItem`: `GET /{connectionId}/datasets/calendars/v3/tables/{table}/items/{id}`.
+    pub fn v3_calendar_get_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> V3CalendarGetItem<'_> {
+        V3CalendarGetItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+        }
+    }
+    /// Update event (V3)
+    ///
+    /// This operation updates an event in a calendar.
+    ///
+    /// Operation `V3CalendarPatchItem`: `PATCH /{connectionId}/datasets/calendars/v3/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn v3_calendar_patch_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+        item: models::CalendarEventHtmlClient,
+    ) -> V3CalendarPatchItem<'_> {
+        V3CalendarPatchItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            item,
+        }
+    }
+    /// Get events (V4)
+    ///
+    /// This operation gets events from a calendar using Graph API. (V4)
+    ///
+    /// Operation `V4CalendarGetItems`: `GET /{connectionId}/datasets/calendars/v4/tables/{table}/items`.
+    pub fn v4_calendar_get_items(
+        &self,
+        table: impl Into<String>,
+    ) -> V4CalendarGetItems<'_> {
+        V4CalendarGetItems {
+            client: self,
+            table: table.into(),
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create event (V4)
+    ///
+    /// This operation creates a new event in a calendar.
+    ///
+    /// Operation `V4CalendarPostItem`: `POST /{connectionId}/datasets/calendars/v4/tables/{table}/items`.
+    pub fn v4_calendar_post_item(
+        &self,
+        table: impl Into<String>,
+        item: models::GraphCalendarEventClient,
+    ) -> V4CalendarPostItem<'_> {
+        V4CalendarPostItem {
+            client: self,
+            table: table.into(),
+            item,
+        }
+    }
+    /// Update event (V4)
+    ///
+    /// This operation updates an event in a calendar using Graph API.
+    ///
+    /// Operation `V4CalendarPatchItem`: `PATCH /{connectionId}/datasets/calendars/v4/tables/{table}/items/{id}`.
+    pub fn v4_calendar_patch_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+        item: models::GraphCalendarEventClient,
+    ) -> V4CalendarPatchItem<'_> {
+        V4CalendarPatchItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            item,
+        }
+    }
+    /// Get contact folders
+    ///
+    /// This operation lists available contacts folders.
+    ///
+    /// Operation `ContactGetTables`: `GET /{connectionId}/datasets/contacts/tables`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn contact_get_tables(&self) -> ContactGetTables<'_> {
+        ContactGetTables { client: self }
+    }
+    /// Get contacts
+    ///
+    /// This operation gets contacts from a contacts folder.
+    ///
+    /// Operation `ContactGetItems`: `GET /{connectionId}/datasets/contacts/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn contact_get_items(&self, table: impl Into<String>) -> ContactGetItems<'_> {
+        ContactGetItems {
+            client: self,
+            table: table.into(),
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create contact
+    ///
+    /// This operation creates a new contact in a contacts folder.
+    ///
+    /// Operation `ContactPostItem`: `POST /{connectionId}/datasets/contacts/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn contact_post_item(
+        &self,
+        table: impl Into<String>,
+        item: models::Contact,
+    ) -> ContactPostItem<'_> {
+        ContactPostItem {
+            client: self,
+            table: table.into(),
+            item,
+        }
+    }
+    /// Get contact
+    ///
+    /// This operation gets a specific contact from a contacts folder.
+    ///
+    /// Operation `ContactGetItem`: `GET /{connectionId}/datasets/contacts/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn contact_get_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> ContactGetItem<'_> {
+        ContactGetItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+        }
+    }
+    /// Delete contact
+    ///
+    /// This operation deletes a contact from a contacts folder.
+    ///
+    /// Operation `ContactDeleteItem`: `DELETE /{connectionId}/datasets/contacts/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn contact_delete_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> ContactDeleteItem<'_> {
+        ContactDeleteItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+        }
+    }
+    /// Update contact
+    ///
+    /// This operation updates a contact in a contacts folder.
+    ///
+    /// Operation `ContactPatchItem`: `PATCH /{connectionId}/datasets/contacts/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn contact_patch_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+        item: models::Contact,
+    ) -> ContactPatchItem<'_> {
+        ContactPatchItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            item,
+        }
+    }
+    /// Send email with options
+    ///
+    /// This operation sends an email with multiple options and waits for the recipient to respond back with one of the options. Please refer to the following link regarding the support of actionable messages in different mail clients: https://docs.microsoft.com/outlook/actionable-messages/#outlook-version-requirements-for-actionable-messages.
+    ///
+    /// Operation `SendMailWithOptions`: `POST /{connectionId}/mailwithoptions/$subscriptions`.
+    pub fn send_mail_with_options(
+        &self,
+        options_email_subscription: models::OptionsEmailSubscription,
+    ) -> SendMailWithOptions<'_> {
+        SendMailWithOptions {
+            client: self,
+            options_email_subscription,
+        }
+    }
+    /// Contact Management MCP Server
+    ///
+    /// This MCP server manages contacts
+    ///
+    /// Operation `mcp_ContactsManagement`: `POST /{connectionId}/mcp/ContactsManagement`.
+    pub fn mcp_contacts_management(&self) -> McpContactsManagement<'_> {
+        McpContactsManagement {
+            client: self,
+            session_id: None,
+            query_request: None,
+        }
+    }
+    /// Email Management MCP Server
+    ///
+    /// This MCP server manages email messages from your Office 365 account
+    ///
+    /// Operation `mcp_EmailsManagement`: `POST /{connectionId}/mcp/EmailsManagement`.
+    pub fn mcp_emails_management(&self) -> McpEmailsManagement<'_> {
+        McpEmailsManagement {
+            client: self,
+            session_id: None,
+            query_request: None,
+        }
+    }
+    /// Meeting Management MCP Server
+    ///
+    /// This MCP server manages events, calendars and meetings
+    ///
+    /// Operation `mcp_MeetingManagement`: `POST /{connectionId}/mcp/MeetingManagement`.
+    pub fn mcp_meeting_management(&self) -> McpMeetingManagement<'_> {
+        McpMeetingManagement {
+            client: self,
+            session_id: None,
+            query_request: None,
+        }
+    }
+    /// Tests the connection
+    ///
+    /// Tests the connection.
+    ///
+    /// Operation `TestConnection`: `GET /{connectionId}/testconnection`.
+    pub fn test_connection(&self) -> TestConnection<'_> {
+        TestConnection { client: self }
+    }
+    /// Get emails (V2)
+    ///
+    /// This operation gets emails from a folder.
+    ///
+    /// Operation `GetEmailsV2`: `GET /{connectionId}/v2/Mail`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_emails_v2(&self) -> GetEmailsV2<'_> {
+        GetEmailsV2 {
+            client: self,
+            folder_path: None,
+            to: None,
+            cc: None,
+            to_or_cc: None,
+            from: None,
+            importance: None,
+            fetch_only_with_attachment: None,
+            subject_filter: None,
+            fetch_only_unread: None,
+            include_attachments: None,
+            search_query: None,
+            top: None,
+        }
+    }
+    /// Send an email (V2)
+    ///
+    /// This operation sends an email message.
+    ///
+    /// Operation `SendEmailV2`: `POST /{connectionId}/v2/Mail`.
+    pub fn send_email_v2(
+        &self,
+        email_message: models::ClientSendHtmlMessage,
+    ) -> SendEmailV2<'_> {
+        SendEmailV2 {
+            client: self,
+            email_message,
+        }
+    }
+    /// Move email (V2)
+    ///
+    /// This operation moves an email to the specified folder within the same mailbox.
+    ///
+    /// Operation `MoveV2`: `POST /{connectionId}/v2/Mail/Move/{messageId}`.
+    pub fn move_v2(
+        &self,
+        message_id: impl Into<String>,
+        folder_path: impl Into<String>,
+    ) -> MoveV2<'_> {
+        MoveV2 {
+            client: self,
+            message_id: message_id.into(),
+            folder_path: folder_path.into(),
+            mailbox_address: None,
+        }
+    }
+    /// Reply to email (V2)
+    ///
+    /// This operation replies to an email.
+    ///
+    /// Operation `ReplyToV2`: `POST /{connectionId}/v2/Mail/ReplyTo/{messageId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn reply_to_v2(
+        &self,
+        message_id: impl Into<String>,
+        reply_parameters: models::ReplyMessage,
+    ) -> ReplyToV2<'_> {
+        ReplyToV2 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+            reply_parameters,
+        }
+    }
+    /// Get email (V2)
+    ///
+    /// This operation gets an email by id.
+    ///
+    /// Operation `GetEmailV2`: `GET /{connectionId}/v2/Mail/{messageId}`.
+    pub fn get_email_v2(&self, message_id: impl Into<String>) -> GetEmailV2<'_> {
+        GetEmailV2 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+            include_attachments: None,
+            internet_message_id: None,
+            extract_sensitivity_label: None,
+            fetch_sensitivity_label_metadata: None,
+        }
+    }
+    /// Send an email from a shared mailbox (V2)
+    ///
+    /// This operation sends an email from a shared mailbox. Your account should have permission to access the mailbox for this operation to succeed.
+    ///
+    /// Operation `SharedMailboxSendEmailV2`: `POST /{connectionId}/v2/SharedMailbox/Mail`.
+    pub fn shared_mailbox_send_email_v2(
+        &self,
+        email_message: models::SharedMailboxClientSendHtmlMessage,
+    ) -> SharedMailboxSendEmailV2<'_> {
+        SharedMailboxSendEmailV2 {
+            client: self,
+            email_message,
+        }
+    }
+    /// Get contact folders (V2)
+    ///
+    /// This operation lists available contacts folders using Graph API
+    ///
+    /// Operation `ContactGetTablesV2`: `GET /{connectionId}/v2/datasets/contacts/tables`.
+    pub fn contact_get_tables_v2(&self) -> ContactGetTablesV2<'_> {
+        ContactGetTablesV2 { client: self }
+    }
+    /// Get emails (V3)
+    ///
+    /// This operation gets emails from a folder via graph apis. Please note that filtering related to these fields: To, Cc, To Or Cc, From, Importance, Fetch Only With Attachments, Subject Filter, is performed using first 250 items in a given mail folder. To avoid that limitation you can use 'Search Query' field.
+    ///
+    /// Operation `GetEmailsV3`: `GET /{connectionId}/v3/Mail`.
+    pub fn get_emails_v3(&self) -> GetEmailsV3<'_> {
+        GetEmailsV3 {
+            client: self,
+            folder_path: None,
+            to: None,
+            cc: None,
+            to_or_cc: None,
+            from: None,
+            importance: None,
+            fetch_only_with_attachment: None,
+            subject_filter: None,
+            fetch_only_unread: None,
+            mailbox_address: None,
+            include_attachments: None,
+            search_query: None,
+            top: None,
+        }
+    }
+    /// Reply to email (V3)
+    ///
+    /// This operation replies to an email.
+    ///
+    /// Operation `ReplyToV3`: `POST /{connectionId}/v3/Mail/ReplyTo/{messageId}`.
+    pub fn reply_to_v3(
+        &self,
+        message_id: impl Into<String>,
+        reply_parameters: models::ReplyHtmlMessage,
+    ) -> ReplyToV3<'_> {
+        ReplyToV3 {
+            client: self,
+            message_id: message_id.into(),
+            mailbox_address: None,
+            reply_parameters,
+        }
+    }
 }
+static SET_AUTOMATIC_REPLIES_SETTING: Operation = crate::operation(
+    "SetAutomaticRepliesSetting",
+    Method::POST,
+    "/{connectionId}/AutomaticRepliesSetting",
+);
+/// Request builder for [`Client::set_automatic_replies_setting`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SetAutomaticRepliesSetting<'a> {
+    client: &'a Client,
+    client_setting: models::AutomaticRepliesSettingClient,
+}
+impl SetAutomaticRepliesSetting<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&SET_AUTOMATIC_REPLIES_SETTING)
+            .json(&self.client_setting)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(SetAutomaticRepliesSetting, ());
+static GET_OUTLOOK_CATEGORY_NAMES: Operation = crate::operation(
+    "GetOutlookCategoryNames",
+    Method::GET,
+    "/{connectionId}/Categories",
+);
+/// Request builder for [`Client::get_outlook_category_names`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetOutlookCategoryNames<'a> {
+    client: &'a Client,
+}
+impl GetOutlookCategoryNames<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&GET_OUTLOOK_CATEGORY_NAMES)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<Vec<models::GraphOutlookCategory>> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(
+    GetOutlookCategoryNames, Vec < models::GraphOutlookCategory >
+);
+static DRAFT_EMAIL: Operation = crate::operation(
+    "DraftEmail",
+    Method::POST,
+    "/{connectionId}/Draft",
+);
 /// Request builder for [`Client::draft_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -150,48 +1505,25 @@ impl DraftEmail<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DRAFT_EMAIL)
-            .query("messageId", &this.message_id)
-            .query("draftType", &this.draft_type)
-            .query("comment", &this.comment)
-            .json(&this.draft_message)
+            .query("messageId", &self.message_id)
+            .query("draftType", &self.draft_type)
+            .query("comment", &self.comment)
+            .json(&self.draft_message)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::OutlookReceiveMessage>>> {
+    pub fn send_with_response(self) -> Pending<models::OutlookReceiveMessage> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(DraftEmail, models::OutlookReceiveMessage);
-static UPDATE_DRAFT_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateDraftEmail",
-    method: Method::PATCH,
-    path: "/{connectionId}/Draft",
-    safe: false,
-};
-impl Client {
-    /// Updates an email Draft message
-    ///
-    /// This operation updates an an email Draft message.
-    ///
-    /// Operation `UpdateDraftEmail`: `PATCH /{connectionId}/Draft`.
-    pub fn update_draft_email(
-        &self,
-        message_id: impl Into<String>,
-        draft_message: models::ClientDraftHtmlMessage,
-    ) -> UpdateDraftEmail<'_> {
-        UpdateDraftEmail {
-            client: self,
-            message_id: message_id.into(),
-            draft_message,
-        }
-    }
-}
+static UPDATE_DRAFT_EMAIL: Operation = crate::operation(
+    "UpdateDraftEmail",
+    Method::PATCH,
+    "/{connectionId}/Draft",
+);
 /// Request builder for [`Client::update_draft_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -202,39 +1534,23 @@ pub struct UpdateDraftEmail<'a> {
 }
 impl UpdateDraftEmail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPDATE_DRAFT_EMAIL)
-            .query("messageId", &this.message_id)
-            .json(&this.draft_message)
+            .query("messageId", &self.message_id)
+            .json(&self.draft_message)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(UpdateDraftEmail, ());
-static SEND_DRAFT_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SendDraftEmail",
-    method: Method::POST,
-    path: "/{connectionId}/Draft/Send/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Send a Draft message
-    ///
-    /// This operation sends a Draft message.
-    ///
-    /// Operation `SendDraftEmail`: `POST /{connectionId}/Draft/Send/{messageId}`.
-    pub fn send_draft_email(&self, message_id: impl Into<String>) -> SendDraftEmail<'_> {
-        SendDraftEmail {
-            client: self,
-            message_id: message_id.into(),
-        }
-    }
-}
+static SEND_DRAFT_EMAIL: Operation = crate::operation(
+    "SendDraftEmail",
+    Method::POST,
+    "/{connectionId}/Draft/Send/{messageId}",
+);
 /// Request builder for [`Client::send_draft_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -244,46 +1560,22 @@ pub struct SendDraftEmail<'a> {
 }
 impl SendDraftEmail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SEND_DRAFT_EMAIL)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(SendDraftEmail, ());
-static GET_EVENTS_CALENDAR_VIEW: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetEventsCalendarView",
-    method: Method::GET,
-    path: "/{connectionId}/Events/CalendarView",
-    safe: false,
-};
-impl Client {
-    /// Get calendar view of events
-    ///
-    /// Get calendar view of events.
-    ///
-    /// Operation `GetEventsCalendarView`: `GET /{connectionId}/Events/CalendarView`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_events_calendar_view(
-        &self,
-        calendar_id: impl Into<String>,
-        start_date_time_offset: impl Into<String>,
-        end_date_time_offset: impl Into<String>,
-    ) -> GetEventsCalendarView<'_> {
-        GetEventsCalendarView {
-            client: self,
-            calendar_id: calendar_id.into(),
-            start_date_time_offset: start_date_time_offset.into(),
-            end_date_time_offset: end_date_time_offset.into(),
-        }
-    }
-}
+static GET_EVENTS_CALENDAR_VIEW: Operation = crate::operation(
+    "GetEventsCalendarView",
+    Method::GET,
+    "/{connectionId}/Events/CalendarView",
+);
 /// Request builder for [`Client::get_events_calendar_view`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -295,23 +1587,17 @@ pub struct GetEventsCalendarView<'a> {
 }
 impl GetEventsCalendarView<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EVENTS_CALENDAR_VIEW)
-            .query("calendarId", &this.calendar_id)
-            .query("startDateTimeOffset", &this.start_date_time_offset)
-            .query("endDateTimeOffset", &this.end_date_time_offset)
+            .query("calendarId", &self.calendar_id)
+            .query("startDateTimeOffset", &self.start_date_time_offset)
+            .query("endDateTimeOffset", &self.end_date_time_offset)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<
-            Response<models::PaginatedListResponseCalendarEventClientReceiveStringEnums>,
-        >,
-    > {
+    ) -> Pending<models::PaginatedListResponseCalendarEventClientReceiveStringEnums> {
         self.request().send_json()
     }
 }
@@ -319,31 +1605,11 @@ connector_runtime::into_future!(
     GetEventsCalendarView,
     models::PaginatedListResponseCalendarEventClientReceiveStringEnums
 );
-static GET_EMAILS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetEmails",
-    method: Method::GET,
-    path: "/{connectionId}/Mail",
-    safe: false,
-};
-impl Client {
-    /// Get emails
-    ///
-    /// This operation gets emails from a folder.
-    ///
-    /// Operation `GetEmails`: `GET /{connectionId}/Mail`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_emails(&self) -> GetEmails<'_> {
-        GetEmails {
-            client: self,
-            folder_path: None,
-            fetch_only_unread: None,
-            include_attachments: None,
-            search_query: None,
-            top: None,
-        }
-    }
-}
+static GET_EMAILS: Operation = crate::operation(
+    "GetEmails",
+    Method::GET,
+    "/{connectionId}/Mail",
+);
 /// Request builder for [`Client::get_emails`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -382,51 +1648,31 @@ impl GetEmails<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EMAILS)
-            .query("folderPath", &this.folder_path)
-            .query("fetchOnlyUnread", &this.fetch_only_unread)
-            .query("includeAttachments", &this.include_attachments)
-            .query("searchQuery", &this.search_query)
-            .query("top", &this.top)
+            .query("folderPath", &self.folder_path)
+            .query("fetchOnlyUnread", &self.fetch_only_unread)
+            .query("includeAttachments", &self.include_attachments)
+            .query("searchQuery", &self.search_query)
+            .query("top", &self.top)
             .query("skip", "0")
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<Vec<models::ClientReceiveMessageStringEnums>>>,
-    > {
+    ) -> Pending<Vec<models::ClientReceiveMessageStringEnums>> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetEmails, Vec < models::ClientReceiveMessageStringEnums >
 );
-static SEND_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SendEmail",
-    method: Method::POST,
-    path: "/{connectionId}/Mail",
-    safe: false,
-};
-impl Client {
-    /// Send an email
-    ///
-    /// This operation sends an email message.
-    ///
-    /// Operation `SendEmail`: `POST /{connectionId}/Mail`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn send_email(&self, email_message: models::ClientSendMessage) -> SendEmail<'_> {
-        SendEmail {
-            client: self,
-            email_message,
-        }
-    }
-}
+static SEND_EMAIL: Operation = crate::operation(
+    "SendEmail",
+    Method::POST,
+    "/{connectionId}/Mail",
+);
 /// Request builder for [`Client::send_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -436,40 +1682,19 @@ pub struct SendEmail<'a> {
 }
 impl SendEmail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&SEND_EMAIL).json(&this.email_message)
+        self.client.connection().request(&SEND_EMAIL).json(&self.email_message)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(SendEmail, ());
-static ASSIGN_CATEGORY: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AssignCategory",
-    method: Method::POST,
-    path: "/{connectionId}/Mail/Category",
-    safe: false,
-};
-impl Client {
-    /// Assigns an Outlook category
-    ///
-    /// This operation assigns an Outlook category to an email.
-    ///
-    /// Operation `AssignCategory`: `POST /{connectionId}/Mail/Category`.
-    pub fn assign_category(
-        &self,
-        message_id: impl Into<String>,
-        category: impl Into<String>,
-    ) -> AssignCategory<'_> {
-        AssignCategory {
-            client: self,
-            message_id: message_id.into(),
-            category: category.into(),
-        }
-    }
-}
+static ASSIGN_CATEGORY: Operation = crate::operation(
+    "AssignCategory",
+    Method::POST,
+    "/{connectionId}/Mail/Category",
+);
 /// Request builder for [`Client::assign_category`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -480,44 +1705,23 @@ pub struct AssignCategory<'a> {
 }
 impl AssignCategory<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&ASSIGN_CATEGORY)
-            .query("messageId", &this.message_id)
-            .query("category", &this.category)
+            .query("messageId", &self.message_id)
+            .query("category", &self.category)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(AssignCategory, ());
-static ASSIGN_CATEGORY_BULK: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AssignCategoryBulk",
-    method: Method::POST,
-    path: "/{connectionId}/Mail/Category/Bulk/{categoryName}",
-    safe: false,
-};
-impl Client {
-    /// Assign a category to multiple emails
-    ///
-    /// This operation assigns an Outlook category to multiple emails.
-    ///
-    /// Operation `AssignCategoryBulk`: `POST /{connectionId}/Mail/Category/Bulk/{categoryName}`.
-    pub fn assign_category_bulk(
-        &self,
-        category_name: impl Into<String>,
-        message_ids: Vec<String>,
-    ) -> AssignCategoryBulk<'_> {
-        AssignCategoryBulk {
-            client: self,
-            category_name: category_name.into(),
-            message_ids,
-        }
-    }
-}
+static ASSIGN_CATEGORY_BULK: Operation = crate::operation(
+    "AssignCategoryBulk",
+    Method::POST,
+    "/{connectionId}/Mail/Category/Bulk/{categoryName}",
+);
 /// Request builder for [`Client::assign_category_bulk`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -528,42 +1732,23 @@ pub struct AssignCategoryBulk<'a> {
 }
 impl AssignCategoryBulk<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&ASSIGN_CATEGORY_BULK)
-            .path_param("categoryName", &this.category_name, UrlEncoding::Single)
-            .json(&this.message_ids)
+            .path_param("categoryName", &self.category_name, UrlEncoding::Single)
+            .json(&self.message_ids)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::BatchOperationResult>>> {
+    pub fn send_with_response(self) -> Pending<models::BatchOperationResult> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(AssignCategoryBulk, models::BatchOperationResult);
-static FLAG: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "Flag",
-    method: Method::POST,
-    path: "/{connectionId}/Mail/Flag/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Flag email
-    ///
-    /// This operation flags an email.
-    ///
-    /// Operation `Flag`: `POST /{connectionId}/Mail/Flag/{messageId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn flag(&self, message_id: impl Into<String>) -> Flag<'_> {
-        Flag {
-            client: self,
-            message_id: message_id.into(),
-        }
-    }
-}
+static FLAG: Operation = crate::operation(
+    "Flag",
+    Method::POST,
+    "/{connectionId}/Mail/Flag/{messageId}",
+);
 /// Request builder for [`Client::flag`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -573,39 +1758,22 @@ pub struct Flag<'a> {
 }
 impl Flag<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&FLAG)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(Flag, ());
-static MARK_AS_READ: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "MarkAsRead",
-    method: Method::POST,
-    path: "/{connectionId}/Mail/MarkAsRead/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Mark as read
-    ///
-    /// This operation marks an email as having been read.
-    ///
-    /// Operation `MarkAsRead`: `POST /{connectionId}/Mail/MarkAsRead/{messageId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn mark_as_read(&self, message_id: impl Into<String>) -> MarkAsRead<'_> {
-        MarkAsRead {
-            client: self,
-            message_id: message_id.into(),
-        }
-    }
-}
+static MARK_AS_READ: Operation = crate::operation(
+    "MarkAsRead",
+    Method::POST,
+    "/{connectionId}/Mail/MarkAsRead/{messageId}",
+);
 /// Request builder for [`Client::mark_as_read`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -615,44 +1783,22 @@ pub struct MarkAsRead<'a> {
 }
 impl MarkAsRead<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MARK_AS_READ)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(MarkAsRead, ());
-static MOVE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "Move",
-    method: Method::POST,
-    path: "/{connectionId}/Mail/Move/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Move email
-    ///
-    /// This operation moves an email to the specified folder within the same mailbox.
-    ///
-    /// Operation `Move`: `POST /{connectionId}/Mail/Move/{messageId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn r#move(
-        &self,
-        message_id: impl Into<String>,
-        folder_path: impl Into<String>,
-    ) -> Move<'_> {
-        Move {
-            client: self,
-            message_id: message_id.into(),
-            folder_path: folder_path.into(),
-        }
-    }
-}
+static MOVE: Operation = crate::operation(
+    "Move",
+    Method::POST,
+    "/{connectionId}/Mail/Move/{messageId}",
+);
 /// Request builder for [`Client::move`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -663,48 +1809,23 @@ pub struct Move<'a> {
 }
 impl Move<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MOVE)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("folderPath", &this.folder_path)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("folderPath", &self.folder_path)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ClientReceiveMessageStringEnums>>> {
+    pub fn send_with_response(self) -> Pending<models::ClientReceiveMessageStringEnums> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(Move, models::ClientReceiveMessageStringEnums);
-static REPLY_TO: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ReplyTo",
-    method: Method::POST,
-    path: "/{connectionId}/Mail/ReplyTo/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Reply to email
-    ///
-    /// This operation replies to an email.
-    ///
-    /// Operation `ReplyTo`: `POST /{connectionId}/Mail/ReplyTo/{messageId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn reply_to(
-        &self,
-        message_id: impl Into<String>,
-        comment: impl Into<String>,
-    ) -> ReplyTo<'_> {
-        ReplyTo {
-            client: self,
-            message_id: message_id.into(),
-            comment: comment.into(),
-            reply_all: None,
-        }
-    }
-}
+static REPLY_TO: Operation = crate::operation(
+    "ReplyTo",
+    Method::POST,
+    "/{connectionId}/Mail/ReplyTo/{messageId}",
+);
 /// Request builder for [`Client::reply_to`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -721,44 +1842,24 @@ impl ReplyTo<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&REPLY_TO)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("comment", &this.comment)
-            .query("replyAll", &this.reply_all)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("comment", &self.comment)
+            .query("replyAll", &self.reply_all)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(ReplyTo, ());
-static GET_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetEmail",
-    method: Method::GET,
-    path: "/{connectionId}/Mail/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Get email
-    ///
-    /// This operation gets an email by id.
-    ///
-    /// Operation `GetEmail`: `GET /{connectionId}/Mail/{messageId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_email(&self, message_id: impl Into<String>) -> GetEmail<'_> {
-        GetEmail {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-            include_attachments: None,
-            internet_message_id: None,
-        }
-    }
-}
+static GET_EMAIL: Operation = crate::operation(
+    "GetEmail",
+    Method::GET,
+    "/{connectionId}/Mail/{messageId}",
+);
 /// Request builder for [`Client::get_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -786,44 +1887,25 @@ impl GetEmail<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EMAIL)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .query("includeAttachments", &this.include_attachments)
-            .query("internetMessageId", &this.internet_message_id)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .query("includeAttachments", &self.include_attachments)
+            .query("internetMessageId", &self.internet_message_id)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ClientReceiveMessage>>> {
+    pub fn send_with_response(self) -> Pending<models::ClientReceiveMessage> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetEmail, models::ClientReceiveMessage);
-static DELETE_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteEmail",
-    method: Method::DELETE,
-    path: "/{connectionId}/Mail/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Delete email
-    ///
-    /// This operation deletes an email by id.
-    ///
-    /// Operation `DeleteEmail`: `DELETE /{connectionId}/Mail/{messageId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn delete_email(&self, message_id: impl Into<String>) -> DeleteEmail<'_> {
-        DeleteEmail {
-            client: self,
-            message_id: message_id.into(),
-        }
-    }
-}
+static DELETE_EMAIL: Operation = crate::operation(
+    "DeleteEmail",
+    Method::DELETE,
+    "/{connectionId}/Mail/{messageId}",
+);
 /// Request builder for [`Client::delete_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -833,44 +1915,22 @@ pub struct DeleteEmail<'a> {
 }
 impl DeleteEmail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_EMAIL)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(DeleteEmail, ());
-static GET_ATTACHMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAttachment",
-    method: Method::GET,
-    path: "/{connectionId}/Mail/{messageId}/Attachments/{attachmentId}",
-    safe: false,
-};
-impl Client {
-    /// Get attachment
-    ///
-    /// This operation gets an email attachment by id.
-    ///
-    /// Operation `GetAttachment`: `GET /{connectionId}/Mail/{messageId}/Attachments/{attachmentId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_attachment(
-        &self,
-        message_id: impl Into<String>,
-        attachment_id: impl Into<String>,
-    ) -> GetAttachment<'_> {
-        GetAttachment {
-            client: self,
-            message_id: message_id.into(),
-            attachment_id: attachment_id.into(),
-        }
-    }
-}
+static GET_ATTACHMENT: Operation = crate::operation(
+    "GetAttachment",
+    Method::GET,
+    "/{connectionId}/Mail/{messageId}/Attachments/{attachmentId}",
+);
 /// Request builder for [`Client::get_attachment`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -881,42 +1941,23 @@ pub struct GetAttachment<'a> {
 }
 impl GetAttachment<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ATTACHMENT)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .path_param("attachmentId", &this.attachment_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .path_param("attachmentId", &self.attachment_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::bytes::Bytes>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::bytes::Bytes> {
         self.request().send()
     }
 }
 connector_runtime::into_future!(GetAttachment, connector_runtime::bytes::Bytes);
-static GET_MAIL_TIPS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMailTips",
-    method: Method::GET,
-    path: "/{connectionId}/MailTips",
-    safe: false,
-};
-impl Client {
-    /// Get mail tips for a mailbox
-    ///
-    /// Get mail tips for a mailbox such as automatic replies / OOF message or if the mailbox is full.
-    ///
-    /// Operation `GetMailTips`: `GET /{connectionId}/MailTips`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_mail_tips(&self, mailbox_address: impl Into<String>) -> GetMailTips<'_> {
-        GetMailTips {
-            client: self,
-            mailbox_address: mailbox_address.into(),
-        }
-    }
-}
+static GET_MAIL_TIPS: Operation = crate::operation(
+    "GetMailTips",
+    Method::GET,
+    "/{connectionId}/MailTips",
+);
 /// Request builder for [`Client::get_mail_tips`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -926,48 +1967,22 @@ pub struct GetMailTips<'a> {
 }
 impl GetMailTips<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_MAIL_TIPS)
-            .query("mailboxAddress", &this.mailbox_address)
+            .query("mailboxAddress", &self.mailbox_address)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::MailTipsClientReceive>>> {
+    pub fn send_with_response(self) -> Pending<models::MailTipsClientReceive> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetMailTips, models::MailTipsClientReceive);
-static ON_FILE_PICKER_BROWSE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "OnFilePickerBrowse",
-    method: Method::GET,
-    path: "/{connectionId}/OnFilePickerBrowse",
-    safe: false,
-};
-impl Client {
-    /// When the file picker is open and being browsed
-    ///
-    /// When the file picker is open and being browsed.
-    ///
-    /// Operation `OnFilePickerBrowse`: `GET /{connectionId}/OnFilePickerBrowse`.
-    pub fn on_file_picker_browse(
-        &self,
-        operation: impl Into<String>,
-        id: impl Into<String>,
-    ) -> OnFilePickerBrowse<'_> {
-        OnFilePickerBrowse {
-            client: self,
-            operation: operation.into(),
-            id: id.into(),
-            top: None,
-            skip: None,
-            mailbox_address: None,
-        }
-    }
-}
+static ON_FILE_PICKER_BROWSE: Operation = crate::operation(
+    "OnFilePickerBrowse",
+    Method::GET,
+    "/{connectionId}/OnFilePickerBrowse",
+);
 /// Request builder for [`Client::on_file_picker_browse`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -996,52 +2011,30 @@ impl OnFilePickerBrowse<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&ON_FILE_PICKER_BROWSE)
-            .query("operation", &this.operation)
-            .query("id", &this.id)
-            .query("top", &this.top)
-            .query("skip", &this.skip)
-            .query("mailboxAddress", &this.mailbox_address)
+            .query("operation", &self.operation)
+            .query("id", &self.id)
+            .query("top", &self.top)
+            .query("skip", &self.skip)
+            .query("mailboxAddress", &self.mailbox_address)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<'static, Result<Response<models::EntityListResponseFilePickerFile>>> {
+    ) -> Pending<models::EntityListResponseFilePickerFile> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     OnFilePickerBrowse, models::EntityListResponseFilePickerFile
 );
-static ON_FILE_PICKER_OPEN: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "OnFilePickerOpen",
-    method: Method::GET,
-    path: "/{connectionId}/OnFilePickerOpen",
-    safe: false,
-};
-impl Client {
-    /// When the file picker is opened for the first time
-    ///
-    /// When the file picker is opened for the first time.
-    ///
-    /// Operation `OnFilePickerOpen`: `GET /{connectionId}/OnFilePickerOpen`.
-    pub fn on_file_picker_open(
-        &self,
-        operation: impl Into<String>,
-    ) -> OnFilePickerOpen<'_> {
-        OnFilePickerOpen {
-            client: self,
-            operation: operation.into(),
-            top: None,
-            skip: None,
-            mailbox_address: None,
-        }
-    }
-}
+static ON_FILE_PICKER_OPEN: Operation = crate::operation(
+    "OnFilePickerOpen",
+    Method::GET,
+    "/{connectionId}/OnFilePickerOpen",
+);
 /// Request builder for [`Client::on_file_picker_open`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1069,44 +2062,29 @@ impl OnFilePickerOpen<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&ON_FILE_PICKER_OPEN)
-            .query("operation", &this.operation)
-            .query("top", &this.top)
-            .query("skip", &this.skip)
-            .query("mailboxAddress", &this.mailbox_address)
+            .query("operation", &self.operation)
+            .query("top", &self.top)
+            .query("skip", &self.skip)
+            .query("mailboxAddress", &self.mailbox_address)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<'static, Result<Response<models::EntityListResponseFilePickerFile>>> {
+    ) -> Pending<models::EntityListResponseFilePickerFile> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     OnFilePickerOpen, models::EntityListResponseFilePickerFile
 );
-static GET_SENSITIVITY_LABELS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetSensitivityLabels",
-    method: Method::GET,
-    path: "/{connectionId}/SensitivityLabels",
-    safe: false,
-};
-impl Client {
-    /// Get sensitivity labels
-    ///
-    /// Get a collection of information protection labels available to the user.
-    ///
-    /// Operation `GetSensitivityLabels`: `GET /{connectionId}/SensitivityLabels`.
-    pub fn get_sensitivity_labels(&self) -> GetSensitivityLabels<'_> {
-        GetSensitivityLabels {
-            client: self,
-        }
-    }
-}
+static GET_SENSITIVITY_LABELS: Operation = crate::operation(
+    "GetSensitivityLabels",
+    Method::GET,
+    "/{connectionId}/SensitivityLabels",
+);
 /// Request builder for [`Client::get_sensitivity_labels`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1115,43 +2093,21 @@ pub struct GetSensitivityLabels<'a> {
 }
 impl GetSensitivityLabels<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_SENSITIVITY_LABELS)
+        self.client.connection().request(&GET_SENSITIVITY_LABELS)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::BatchResponseSensitivityLabel>>> {
+    pub fn send_with_response(self) -> Pending<models::BatchResponseSensitivityLabel> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetSensitivityLabels, models::BatchResponseSensitivityLabel
 );
-static SHARED_MAILBOX_SEND_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SharedMailboxSendEmail",
-    method: Method::POST,
-    path: "/{connectionId}/SharedMailbox/Mail",
-    safe: false,
-};
-impl Client {
-    /// Send an email from a shared mailbox
-    ///
-    /// This operation sends an email from a shared mailbox. Your account should have permission to access the mailbox for this operation to succeed.
-    ///
-    /// Operation `SharedMailboxSendEmail`: `POST /{connectionId}/SharedMailbox/Mail`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn shared_mailbox_send_email(
-        &self,
-        email_message: models::SharedMailboxClientSendMessage,
-    ) -> SharedMailboxSendEmail<'_> {
-        SharedMailboxSendEmail {
-            client: self,
-            email_message,
-        }
-    }
-}
+static SHARED_MAILBOX_SEND_EMAIL: Operation = crate::operation(
+    "SharedMailboxSendEmail",
+    Method::POST,
+    "/{connectionId}/SharedMailbox/Mail",
+);
 /// Request builder for [`Client::shared_mailbox_send_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1161,41 +2117,22 @@ pub struct SharedMailboxSendEmail<'a> {
 }
 impl SharedMailboxSendEmail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SHARED_MAILBOX_SEND_EMAIL)
-            .json(&this.email_message)
+            .json(&self.email_message)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(SharedMailboxSendEmail, ());
-static SEND_APPROVAL_MAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SendApprovalMail",
-    method: Method::POST,
-    path: "/{connectionId}/approvalmail/$subscriptions",
-    safe: false,
-};
-impl Client {
-    /// Send approval email
-    ///
-    /// This operation sends an approval email and waits for a response from the recipient. Please refer to the following link regarding the support of actionable messages in different mail clients: https://docs.microsoft.com/outlook/actionable-messages/#outlook-version-requirements-for-actionable-messages.
-    ///
-    /// Operation `SendApprovalMail`: `POST /{connectionId}/approvalmail/$subscriptions`.
-    pub fn send_approval_mail(
-        &self,
-        approval_email_subscription: models::ApprovalEmailSubscription,
-    ) -> SendApprovalMail<'_> {
-        SendApprovalMail {
-            client: self,
-            approval_email_subscription,
-        }
-    }
-}
+static SEND_APPROVAL_MAIL: Operation = crate::operation(
+    "SendApprovalMail",
+    Method::POST,
+    "/{connectionId}/approvalmail/$subscriptions",
+);
 /// Request builder for [`Client::send_approval_mail`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1205,38 +2142,22 @@ pub struct SendApprovalMail<'a> {
 }
 impl SendApprovalMail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SEND_APPROVAL_MAIL)
-            .json(&this.approval_email_subscription)
+            .json(&self.approval_email_subscription)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::SubscriptionResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::SubscriptionResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(SendApprovalMail, models::SubscriptionResponse);
-static GET_ROOM_LISTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetRoomLists",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/api/beta/me/findroomlists",
-    safe: false,
-};
-impl Client {
-    /// Get room lists
-    ///
-    /// Get all the room lists defined in the user's tenant
-    ///
-    /// Operation `GetRoomLists`: `GET /{connectionId}/codeless/api/beta/me/findroomlists`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_room_lists(&self) -> GetRoomLists<'_> {
-        GetRoomLists { client: self }
-    }
-}
+static GET_ROOM_LISTS: Operation = crate::operation(
+    "GetRoomLists",
+    Method::GET,
+    "/{connectionId}/codeless/api/beta/me/findroomlists",
+);
 /// Request builder for [`Client::get_room_lists`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1245,35 +2166,19 @@ pub struct GetRoomLists<'a> {
 }
 impl GetRoomLists<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_ROOM_LISTS)
+        self.client.connection().request(&GET_ROOM_LISTS)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetRoomListsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetRoomListsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetRoomLists, models::GetRoomListsResponse);
-static GET_ROOMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetRooms",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/api/beta/me/findrooms",
-    safe: false,
-};
-impl Client {
-    /// Get rooms
-    ///
-    /// Get all the meeting rooms defined in the user's tenant
-    ///
-    /// Operation `GetRooms`: `GET /{connectionId}/codeless/api/beta/me/findrooms`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_rooms(&self) -> GetRooms<'_> {
-        GetRooms { client: self }
-    }
-}
+static GET_ROOMS: Operation = crate::operation(
+    "GetRooms",
+    Method::GET,
+    "/{connectionId}/codeless/api/beta/me/findrooms",
+);
 /// Request builder for [`Client::get_rooms`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1282,41 +2187,19 @@ pub struct GetRooms<'a> {
 }
 impl GetRooms<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_ROOMS)
+        self.client.connection().request(&GET_ROOMS)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetRoomListsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetRoomListsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetRooms, models::GetRoomListsResponse);
-static GET_ROOMS_IN_ROOM_LIST: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetRoomsInRoomList",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/api/beta/me/findrooms(roomlist='{room_list}')",
-    safe: false,
-};
-impl Client {
-    /// Get rooms in room list
-    ///
-    /// Get the meeting rooms in a specific room list
-    ///
-    /// Operation `GetRoomsInRoomList`: `GET /{connectionId}/codeless/api/beta/me/findrooms(roomlist='{room_list}')`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_rooms_in_room_list(
-        &self,
-        room_list: impl Into<String>,
-    ) -> GetRoomsInRoomList<'_> {
-        GetRoomsInRoomList {
-            client: self,
-            room_list: room_list.into(),
-        }
-    }
-}
+static GET_ROOMS_IN_ROOM_LIST: Operation = crate::operation(
+    "GetRoomsInRoomList",
+    Method::GET,
+    "/{connectionId}/codeless/api/beta/me/findrooms(roomlist='{room_list}')",
+);
 /// Request builder for [`Client::get_rooms_in_room_list`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1326,41 +2209,22 @@ pub struct GetRoomsInRoomList<'a> {
 }
 impl GetRoomsInRoomList<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ROOMS_IN_ROOM_LIST)
-            .path_param("room_list", &this.room_list, UrlEncoding::Single)
+            .path_param("room_list", &self.room_list, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetRoomListsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetRoomListsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetRoomsInRoomList, models::GetRoomListsResponse);
-static EXPORT_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ExportEmail",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/api/beta/me/messages/{messageId}/$value",
-    safe: false,
-};
-impl Client {
-    /// Export email
-    ///
-    /// Export the content of the email.
-    ///
-    /// Operation `ExportEmail`: `GET /{connectionId}/codeless/api/beta/me/messages/{messageId}/$value`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn export_email(&self, message_id: impl Into<String>) -> ExportEmail<'_> {
-        ExportEmail {
-            client: self,
-            message_id: message_id.into(),
-        }
-    }
-}
+static EXPORT_EMAIL: Operation = crate::operation(
+    "ExportEmail",
+    Method::GET,
+    "/{connectionId}/codeless/api/beta/me/messages/{messageId}/$value",
+);
 /// Request builder for [`Client::export_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1370,47 +2234,22 @@ pub struct ExportEmail<'a> {
 }
 impl ExportEmail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&EXPORT_EMAIL)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::bytes::Bytes>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::bytes::Bytes> {
         self.request().send()
     }
 }
 connector_runtime::into_future!(ExportEmail, connector_runtime::bytes::Bytes);
-static RESPOND_TO_EVENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "RespondToEvent",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/api/v2.0/me/events/{event_id}/{response}",
-    safe: false,
-};
-impl Client {
-    /// Respond to an event invite
-    ///
-    /// Respond to an event invite.
-    ///
-    /// Operation `RespondToEvent`: `POST /{connectionId}/codeless/api/v2.0/me/events/{event_id}/{response}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn respond_to_event(
-        &self,
-        event_id: impl Into<String>,
-        response: models::RespondToEventResponse,
-    ) -> RespondToEvent<'_> {
-        RespondToEvent {
-            client: self,
-            event_id: event_id.into(),
-            response,
-            body: None,
-        }
-    }
-}
+static RESPOND_TO_EVENT: Operation = crate::operation(
+    "RespondToEvent",
+    Method::POST,
+    "/{connectionId}/codeless/api/v2.0/me/events/{event_id}/{response}",
+);
 /// Request builder for [`Client::respond_to_event`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1427,44 +2266,24 @@ impl RespondToEvent<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&RESPOND_TO_EVENT)
-            .path_param("event_id", &this.event_id, UrlEncoding::Single)
-            .path_param("response", &this.response, UrlEncoding::Single)
-            .json_if(this.body.as_ref())
+            .path_param("event_id", &self.event_id, UrlEncoding::Single)
+            .path_param("response", &self.response, UrlEncoding::Single)
+            .json_if(self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(RespondToEvent, ());
-static FIND_MEETING_TIMES: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "FindMeetingTimes",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/api/v2.0/me/findmeetingtimes",
-    safe: false,
-};
-impl Client {
-    /// Find meeting times
-    ///
-    /// Find meeting time suggestions based on organizer, attendee availability, and time or location constraints
-    ///
-    /// Operation `FindMeetingTimes`: `POST /{connectionId}/codeless/api/v2.0/me/findmeetingtimes`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn find_meeting_times(
-        &self,
-        body: models::FindMeetingTimesBody,
-    ) -> FindMeetingTimes<'_> {
-        FindMeetingTimes {
-            client: self,
-            body,
-        }
-    }
-}
+static FIND_MEETING_TIMES: Operation = crate::operation(
+    "FindMeetingTimes",
+    Method::POST,
+    "/{connectionId}/codeless/api/v2.0/me/findmeetingtimes",
+);
 /// Request builder for [`Client::find_meeting_times`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1474,43 +2293,19 @@ pub struct FindMeetingTimes<'a> {
 }
 impl FindMeetingTimes<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&FIND_MEETING_TIMES).json(&this.body)
+        self.client.connection().request(&FIND_MEETING_TIMES).json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::FindMeetingTimesResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::FindMeetingTimesResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(FindMeetingTimes, models::FindMeetingTimesResponse);
-static FORWARD_EMAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ForwardEmail",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/api/v2.0/me/messages/{message_id}/forward",
-    safe: false,
-};
-impl Client {
-    /// Forward an email
-    ///
-    /// Forward an email.
-    ///
-    /// Operation `ForwardEmail`: `POST /{connectionId}/codeless/api/v2.0/me/messages/{message_id}/forward`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn forward_email(
-        &self,
-        message_id: impl Into<String>,
-        body: models::DirectForwardMessage,
-    ) -> ForwardEmail<'_> {
-        ForwardEmail {
-            client: self,
-            message_id: message_id.into(),
-            body,
-        }
-    }
-}
+static FORWARD_EMAIL: Operation = crate::operation(
+    "ForwardEmail",
+    Method::POST,
+    "/{connectionId}/codeless/api/v2.0/me/messages/{message_id}/forward",
+);
 /// Request builder for [`Client::forward_email`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1521,42 +2316,23 @@ pub struct ForwardEmail<'a> {
 }
 impl ForwardEmail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&FORWARD_EMAIL)
-            .path_param("message_id", &this.message_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("message_id", &self.message_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(ForwardEmail, ());
-static FIND_MEETING_TIMES_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "FindMeetingTimes_V2",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/beta/me/findMeetingTimes",
-    safe: false,
-};
-impl Client {
-    /// Find meeting times (V2)
-    ///
-    /// Find meeting time suggestions based on organizer, attendee availability, and time or location constraints
-    ///
-    /// Operation `FindMeetingTimes_V2`: `POST /{connectionId}/codeless/beta/me/findMeetingTimes`.
-    pub fn find_meeting_times_v2(
-        &self,
-        body: models::FindMeetingTimesBody,
-    ) -> FindMeetingTimesV2<'_> {
-        FindMeetingTimesV2 {
-            client: self,
-            body,
-        }
-    }
-}
+static FIND_MEETING_TIMES_V2: Operation = crate::operation(
+    "FindMeetingTimes_V2",
+    Method::POST,
+    "/{connectionId}/codeless/beta/me/findMeetingTimes",
+);
 /// Request builder for [`Client::find_meeting_times_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1566,34 +2342,19 @@ pub struct FindMeetingTimesV2<'a> {
 }
 impl FindMeetingTimesV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&FIND_MEETING_TIMES_V2).json(&this.body)
+        self.client.connection().request(&FIND_MEETING_TIMES_V2).json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::FindMeetingTimesV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::FindMeetingTimesV2Response> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(FindMeetingTimesV2, models::FindMeetingTimesV2Response);
-static GET_ROOM_LISTS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetRoomLists_V2",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/beta/me/findRoomLists",
-    safe: false,
-};
-impl Client {
-    /// Get room lists (V2)
-    ///
-    /// Get all the room lists defined in the user's tenant
-    ///
-    /// Operation `GetRoomLists_V2`: `GET /{connectionId}/codeless/beta/me/findRoomLists`.
-    pub fn get_room_lists_v2(&self) -> GetRoomListsV2<'_> {
-        GetRoomListsV2 { client: self }
-    }
-}
+static GET_ROOM_LISTS_V2: Operation = crate::operation(
+    "GetRoomLists_V2",
+    Method::GET,
+    "/{connectionId}/codeless/beta/me/findRoomLists",
+);
 /// Request builder for [`Client::get_room_lists_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1602,34 +2363,19 @@ pub struct GetRoomListsV2<'a> {
 }
 impl GetRoomListsV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_ROOM_LISTS_V2)
+        self.client.connection().request(&GET_ROOM_LISTS_V2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetRoomListsV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetRoomListsV2Response> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetRoomListsV2, models::GetRoomListsV2Response);
-static GET_ROOMS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetRooms_V2",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/beta/me/findRooms",
-    safe: false,
-};
-impl Client {
-    /// Get rooms (V2)
-    ///
-    /// Get all the meeting rooms defined in the user's tenant
-    ///
-    /// Operation `GetRooms_V2`: `GET /{connectionId}/codeless/beta/me/findRooms`.
-    pub fn get_rooms_v2(&self) -> GetRoomsV2<'_> {
-        GetRoomsV2 { client: self }
-    }
-}
+static GET_ROOMS_V2: Operation = crate::operation(
+    "GetRooms_V2",
+    Method::GET,
+    "/{connectionId}/codeless/beta/me/findRooms",
+);
 /// Request builder for [`Client::get_rooms_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1638,40 +2384,19 @@ pub struct GetRoomsV2<'a> {
 }
 impl GetRoomsV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_ROOMS_V2)
+        self.client.connection().request(&GET_ROOMS_V2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetRoomListsV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetRoomListsV2Response> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetRoomsV2, models::GetRoomListsV2Response);
-static GET_ROOMS_IN_ROOM_LIST_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetRoomsInRoomList_V2",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/beta/me/findRooms(RoomList='{room_list}')",
-    safe: false,
-};
-impl Client {
-    /// Get rooms in room list (V2)
-    ///
-    /// Get the meeting rooms in a specific room list
-    ///
-    /// Operation `GetRoomsInRoomList_V2`: `GET /{connectionId}/codeless/beta/me/findRooms(RoomList='{room_list}')`.
-    pub fn get_rooms_in_room_list_v2(
-        &self,
-        room_list: impl Into<String>,
-    ) -> GetRoomsInRoomListV2<'_> {
-        GetRoomsInRoomListV2 {
-            client: self,
-            room_list: room_list.into(),
-        }
-    }
-}
+static GET_ROOMS_IN_ROOM_LIST_V2: Operation = crate::operation(
+    "GetRoomsInRoomList_V2",
+    Method::GET,
+    "/{connectionId}/codeless/beta/me/findRooms(RoomList='{room_list}')",
+);
 /// Request builder for [`Client::get_rooms_in_room_list_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1681,41 +2406,22 @@ pub struct GetRoomsInRoomListV2<'a> {
 }
 impl GetRoomsInRoomListV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ROOMS_IN_ROOM_LIST_V2)
-            .path_param("room_list", &this.room_list, UrlEncoding::Single)
+            .path_param("room_list", &self.room_list, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetRoomListsV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetRoomListsV2Response> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetRoomsInRoomListV2, models::GetRoomListsV2Response);
-static EXPORT_EMAIL_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ExportEmail_V2",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/beta/me/messages/{messageId}/$value",
-    safe: false,
-};
-impl Client {
-    /// Export email (V2)
-    ///
-    /// Export the content of the email in the EML file format.
-    ///
-    /// Operation `ExportEmail_V2`: `GET /{connectionId}/codeless/beta/me/messages/{messageId}/$value`.
-    pub fn export_email_v2(&self, message_id: impl Into<String>) -> ExportEmailV2<'_> {
-        ExportEmailV2 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-        }
-    }
-}
+static EXPORT_EMAIL_V2: Operation = crate::operation(
+    "ExportEmail_V2",
+    Method::GET,
+    "/{connectionId}/codeless/beta/me/messages/{messageId}/$value",
+);
 /// Request builder for [`Client::export_email_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1731,53 +2437,23 @@ impl ExportEmailV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&EXPORT_EMAIL_V2)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::bytes::Bytes>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::bytes::Bytes> {
         self.request().send()
     }
 }
 connector_runtime::into_future!(ExportEmailV2, connector_runtime::bytes::Bytes);
-static HTTP_REQUEST: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "HttpRequest",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/httprequest",
-    safe: false,
-};
-impl Client {
-    /// Send an HTTP request
-    ///
-    /// Construct a Microsoft Graph REST API request to invoke. These segments are supported: 1st segement: /me, /users/<userId> 2nd segment: messages, mailFolders, events, calendar, calendars, outlook, inferenceClassification. Learn more: https://docs.microsoft.com/en-us/graph/use-the-api.
-    ///
-    /// Operation `HttpRequest`: `POST /{connectionId}/codeless/httprequest`.
-    pub fn http_request(
-        &self,
-        uri: impl Into<String>,
-        method: models::HttpRequestMethod,
-    ) -> HttpRequest<'_> {
-        HttpRequest {
-            client: self,
-            uri: uri.into(),
-            method,
-            content_type: None,
-            custom_header1: None,
-            custom_header2: None,
-            custom_header3: None,
-            custom_header4: None,
-            custom_header5: None,
-            body: None,
-        }
-    }
-}
+static HTTP_REQUEST: Operation = crate::operation(
+    "HttpRequest",
+    Method::POST,
+    "/{connectionId}/codeless/httprequest",
+);
 /// Request builder for [`Client::http_request`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1830,47 +2506,30 @@ impl HttpRequest<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&HTTP_REQUEST)
-            .header("Uri", &this.uri)
-            .header("Method", &this.method)
-            .header("ContentType", &this.content_type)
-            .header("CustomHeader1", &this.custom_header1)
-            .header("CustomHeader2", &this.custom_header2)
-            .header("CustomHeader3", &this.custom_header3)
-            .header("CustomHeader4", &this.custom_header4)
-            .header("CustomHeader5", &this.custom_header5)
-            .bytes_if("application/octet-stream", this.body.as_ref())
+            .header("Uri", &self.uri)
+            .header("Method", &self.method)
+            .header("ContentType", &self.content_type)
+            .header("CustomHeader1", &self.custom_header1)
+            .header("CustomHeader2", &self.custom_header2)
+            .header("CustomHeader3", &self.custom_header3)
+            .header("CustomHeader4", &self.custom_header4)
+            .header("CustomHeader5", &self.custom_header5)
+            .bytes_if("application/octet-stream", self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ObjectWithoutType>>> {
+    pub fn send_with_response(self) -> Pending<models::ObjectWithoutType> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(HttpRequest, models::ObjectWithoutType);
-static CALENDAR_GET_TABLES_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CalendarGetTables_V2",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/v1.0/me/calendars",
-    safe: false,
-};
-impl Client {
-    /// Get calendars (V2)
-    ///
-    /// This operation lists available calendars.
-    ///
-    /// Operation `CalendarGetTables_V2`: `GET /{connectionId}/codeless/v1.0/me/calendars`.
-    pub fn calendar_get_tables_v2(&self) -> CalendarGetTablesV2<'_> {
-        CalendarGetTablesV2 {
-            client: self,
-        }
-    }
-}
+static CALENDAR_GET_TABLES_V2: Operation = crate::operation(
+    "CalendarGetTables_V2",
+    Method::GET,
+    "/{connectionId}/codeless/v1.0/me/calendars",
+);
 /// Request builder for [`Client::calendar_get_tables_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1879,8 +2538,7 @@ pub struct CalendarGetTablesV2<'a> {
 }
 impl CalendarGetTablesV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CALENDAR_GET_TABLES_V2)
             .query("skip", "0")
@@ -1888,40 +2546,18 @@ impl CalendarGetTablesV2<'_> {
             .query("orderBy", "name")
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CalendarGetTablesV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::CalendarGetTablesV2Response> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     CalendarGetTablesV2, models::CalendarGetTablesV2Response
 );
-static CALENDAR_DELETE_ITEM_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CalendarDeleteItem_V2",
-    method: Method::DELETE,
-    path: "/{connectionId}/codeless/v1.0/me/calendars/{calendar}/events/{event}",
-    safe: false,
-};
-impl Client {
-    /// Delete event (V2)
-    ///
-    /// This operation deletes an event in a calendar.
-    ///
-    /// Operation `CalendarDeleteItem_V2`: `DELETE /{connectionId}/codeless/v1.0/me/calendars/{calendar}/events/{event}`.
-    pub fn calendar_delete_item_v2(
-        &self,
-        calendar: impl Into<String>,
-        event: impl Into<String>,
-    ) -> CalendarDeleteItemV2<'_> {
-        CalendarDeleteItemV2 {
-            client: self,
-            calendar: calendar.into(),
-            event: event.into(),
-        }
-    }
-}
+static CALENDAR_DELETE_ITEM_V2: Operation = crate::operation(
+    "CalendarDeleteItem_V2",
+    Method::DELETE,
+    "/{connectionId}/codeless/v1.0/me/calendars/{calendar}/events/{event}",
+);
 /// Request builder for [`Client::calendar_delete_item_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1932,46 +2568,23 @@ pub struct CalendarDeleteItemV2<'a> {
 }
 impl CalendarDeleteItemV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CALENDAR_DELETE_ITEM_V2)
-            .path_param("calendar", &this.calendar, UrlEncoding::Double)
-            .path_param("event", &this.event, UrlEncoding::Double)
+            .path_param("calendar", &self.calendar, UrlEncoding::Double)
+            .path_param("event", &self.event, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(CalendarDeleteItemV2, ());
-static CONTACT_GET_ITEMS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactGetItems_V2",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts",
-    safe: false,
-};
-impl Client {
-    /// Get contacts (V2)
-    ///
-    /// This operation gets contacts from a contacts folder.
-    ///
-    /// Operation `ContactGetItems_V2`: `GET /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts`.
-    pub fn contact_get_items_v2(
-        &self,
-        folder: impl Into<String>,
-    ) -> ContactGetItemsV2<'_> {
-        ContactGetItemsV2 {
-            client: self,
-            folder: folder.into(),
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static CONTACT_GET_ITEMS_V2: Operation = crate::operation(
+    "ContactGetItems_V2",
+    Method::GET,
+    "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts",
+);
 /// Request builder for [`Client::contact_get_items_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2005,23 +2618,19 @@ impl ContactGetItemsV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_GET_ITEMS_V2)
-            .path_param("folder", &this.folder, UrlEncoding::Double)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .path_param("folder", &self.folder, UrlEncoding::Double)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::EntityListResponseContactResponseV2>>,
-    > {
+    ) -> Pending<models::EntityListResponseContactResponseV2> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -2038,31 +2647,11 @@ impl ContactGetItemsV2<'_> {
 connector_runtime::into_future!(
     ContactGetItemsV2, models::EntityListResponseContactResponseV2
 );
-static CONTACT_POST_ITEM_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactPostItem_V2",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts",
-    safe: false,
-};
-impl Client {
-    /// Create contact (V2)
-    ///
-    /// This operation creates a new contact in a contacts folder.
-    ///
-    /// Operation `ContactPostItem_V2`: `POST /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts`.
-    pub fn contact_post_item_v2(
-        &self,
-        folder: impl Into<String>,
-        item: models::ContactV2,
-    ) -> ContactPostItemV2<'_> {
-        ContactPostItemV2 {
-            client: self,
-            folder: folder.into(),
-            item,
-        }
-    }
-}
+static CONTACT_POST_ITEM_V2: Operation = crate::operation(
+    "ContactPostItem_V2",
+    Method::POST,
+    "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts",
+);
 /// Request builder for [`Client::contact_post_item_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2073,46 +2662,23 @@ pub struct ContactPostItemV2<'a> {
 }
 impl ContactPostItemV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_POST_ITEM_V2)
-            .path_param("folder", &this.folder, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("folder", &self.folder, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ContactResponseV2>>> {
+    pub fn send_with_response(self) -> Pending<models::ContactResponseV2> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ContactPostItemV2, models::ContactResponseV2);
-static CONTACT_GET_ITEM_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactGetItem_V2",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}",
-    safe: false,
-};
-impl Client {
-    /// Get contact (V2)
-    ///
-    /// This operation gets a specific contact from a contacts folder.
-    ///
-    /// Operation `ContactGetItem_V2`: `GET /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}`.
-    pub fn contact_get_item_v2(
-        &self,
-        folder: impl Into<String>,
-        id: impl Into<String>,
-    ) -> ContactGetItemV2<'_> {
-        ContactGetItemV2 {
-            client: self,
-            folder: folder.into(),
-            id: id.into(),
-        }
-    }
-}
+static CONTACT_GET_ITEM_V2: Operation = crate::operation(
+    "ContactGetItem_V2",
+    Method::GET,
+    "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}",
+);
 /// Request builder for [`Client::contact_get_item_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2123,46 +2689,23 @@ pub struct ContactGetItemV2<'a> {
 }
 impl ContactGetItemV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_GET_ITEM_V2)
-            .path_param("folder", &this.folder, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("folder", &self.folder, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ContactResponseV2>>> {
+    pub fn send_with_response(self) -> Pending<models::ContactResponseV2> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ContactGetItemV2, models::ContactResponseV2);
-static CONTACT_DELETE_ITEM_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactDeleteItem_V2",
-    method: Method::DELETE,
-    path: "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}",
-    safe: false,
-};
-impl Client {
-    /// Delete contact (V2)
-    ///
-    /// This operation deletes a contact from a contacts folder.
-    ///
-    /// Operation `ContactDeleteItem_V2`: `DELETE /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}`.
-    pub fn contact_delete_item_v2(
-        &self,
-        folder: impl Into<String>,
-        id: impl Into<String>,
-    ) -> ContactDeleteItemV2<'_> {
-        ContactDeleteItemV2 {
-            client: self,
-            folder: folder.into(),
-            id: id.into(),
-        }
-    }
-}
+static CONTACT_DELETE_ITEM_V2: Operation = crate::operation(
+    "ContactDeleteItem_V2",
+    Method::DELETE,
+    "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}",
+);
 /// Request builder for [`Client::contact_delete_item_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2173,46 +2716,23 @@ pub struct ContactDeleteItemV2<'a> {
 }
 impl ContactDeleteItemV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_DELETE_ITEM_V2)
-            .path_param("folder", &this.folder, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("folder", &self.folder, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(ContactDeleteItemV2, ());
-static CONTACT_PATCH_ITEM_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactPatchItem_V2",
-    method: Method::PATCH,
-    path: "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update contact (V2)
-    ///
-    /// This operation updates a contact in a contacts folder.
-    ///
-    /// Operation `ContactPatchItem_V2`: `PATCH /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}`.
-    pub fn contact_patch_item_v2(
-        &self,
-        folder: impl Into<String>,
-        id: impl Into<String>,
-        item: models::ContactV2,
-    ) -> ContactPatchItemV2<'_> {
-        ContactPatchItemV2 {
-            client: self,
-            folder: folder.into(),
-            id: id.into(),
-            item,
-        }
-    }
-}
+static CONTACT_PATCH_ITEM_V2: Operation = crate::operation(
+    "ContactPatchItem_V2",
+    Method::PATCH,
+    "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}",
+);
 /// Request builder for [`Client::contact_patch_item_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2224,49 +2744,24 @@ pub struct ContactPatchItemV2<'a> {
 }
 impl ContactPatchItemV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_PATCH_ITEM_V2)
-            .path_param("folder", &this.folder, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("folder", &self.folder, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ContactResponseV2>>> {
+    pub fn send_with_response(self) -> Pending<models::ContactResponseV2> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ContactPatchItemV2, models::ContactResponseV2);
-static UPDATE_MY_CONTACT_PHOTO: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateMyContactPhoto",
-    method: Method::PUT,
-    path: "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}/photo/$value",
-    safe: false,
-};
-impl Client {
-    /// Update my contact's photo
-    ///
-    /// Updates the photo of the specified contact of the current user. The size of the photo must be less than 4 MB.
-    ///
-    /// Operation `UpdateMyContactPhoto`: `PUT /{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}/photo/$value`.
-    pub fn update_my_contact_photo(
-        &self,
-        folder: impl Into<String>,
-        id: impl Into<String>,
-        body: impl Into<connector_runtime::bytes::Bytes>,
-    ) -> UpdateMyContactPhoto<'_> {
-        UpdateMyContactPhoto {
-            client: self,
-            folder: folder.into(),
-            id: id.into(),
-            body: body.into(),
-        }
-    }
-}
+static UPDATE_MY_CONTACT_PHOTO: Operation = crate::operation(
+    "UpdateMyContactPhoto",
+    Method::PUT,
+    "/{connectionId}/codeless/v1.0/me/contactFolders/{folder}/contacts/{id}/photo/$value",
+);
 /// Request builder for [`Client::update_my_contact_photo`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2278,47 +2773,25 @@ pub struct UpdateMyContactPhoto<'a> {
 }
 impl UpdateMyContactPhoto<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPDATE_MY_CONTACT_PHOTO)
-            .path_param("folder", &this.folder, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("folder", &self.folder, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
             .content_type("image/jpeg")
-            .bytes("image/jpeg", this.body)
+            .bytes("image/jpeg", self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(UpdateMyContactPhoto, ());
-static RESPOND_TO_EVENT_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "RespondToEvent_V2",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/v1.0/me/events/{event_id}/{response}",
-    safe: false,
-};
-impl Client {
-    /// Respond to an event invite (V2)
-    ///
-    /// Respond to an event invite.
-    ///
-    /// Operation `RespondToEvent_V2`: `POST /{connectionId}/codeless/v1.0/me/events/{event_id}/{response}`.
-    pub fn respond_to_event_v2(
-        &self,
-        event_id: impl Into<String>,
-        response: models::RespondToEventV2Response,
-    ) -> RespondToEventV2<'_> {
-        RespondToEventV2 {
-            client: self,
-            event_id: event_id.into(),
-            response,
-            body: None,
-        }
-    }
-}
+static RESPOND_TO_EVENT_V2: Operation = crate::operation(
+    "RespondToEvent_V2",
+    Method::POST,
+    "/{connectionId}/codeless/v1.0/me/events/{event_id}/{response}",
+);
 /// Request builder for [`Client::respond_to_event_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2335,43 +2808,24 @@ impl RespondToEventV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&RESPOND_TO_EVENT_V2)
-            .path_param("event_id", &this.event_id, UrlEncoding::Single)
-            .path_param("response", &this.response, UrlEncoding::Single)
-            .json_if(this.body.as_ref())
+            .path_param("event_id", &self.event_id, UrlEncoding::Single)
+            .path_param("response", &self.response, UrlEncoding::Single)
+            .json_if(self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(RespondToEventV2, ());
-static GET_MAIL_TIPS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMailTips_V2",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/v1.0/me/getMailTips",
-    safe: false,
-};
-impl Client {
-    /// Get mail tips for a mailbox (V2)
-    ///
-    /// Get mail tips for a mailbox such as automatic replies / OOF message or if the mailbox is full. This is not available in GccHigh and Mooncake.
-    ///
-    /// Operation `GetMailTips_V2`: `POST /{connectionId}/codeless/v1.0/me/getMailTips`.
-    pub fn get_mail_tips_v2(
-        &self,
-        body: models::GetMailTipsV2Body,
-    ) -> GetMailTipsV2<'_> {
-        GetMailTipsV2 {
-            client: self,
-            body,
-        }
-    }
-}
+static GET_MAIL_TIPS_V2: Operation = crate::operation(
+    "GetMailTips_V2",
+    Method::POST,
+    "/{connectionId}/codeless/v1.0/me/getMailTips",
+);
 /// Request builder for [`Client::get_mail_tips_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2381,40 +2835,19 @@ pub struct GetMailTipsV2<'a> {
 }
 impl GetMailTipsV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_MAIL_TIPS_V2).json(&this.body)
+        self.client.connection().request(&GET_MAIL_TIPS_V2).json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetMailTipsV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetMailTipsV2Response> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetMailTipsV2, models::GetMailTipsV2Response);
-static SET_AUTOMATIC_REPLIES_SETTING_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SetAutomaticRepliesSetting_V2",
-    method: Method::PATCH,
-    path: "/{connectionId}/codeless/v1.0/me/mailboxSettings",
-    safe: false,
-};
-impl Client {
-    /// Set up automatic replies (V2)
-    ///
-    /// Set the automatic replies setting for your mailbox.
-    ///
-    /// Operation `SetAutomaticRepliesSetting_V2`: `PATCH /{connectionId}/codeless/v1.0/me/mailboxSettings`.
-    pub fn set_automatic_replies_setting_v2(
-        &self,
-        body: models::SetAutomaticRepliesSettingV2Body,
-    ) -> SetAutomaticRepliesSettingV2<'_> {
-        SetAutomaticRepliesSettingV2 {
-            client: self,
-            body,
-        }
-    }
-}
+static SET_AUTOMATIC_REPLIES_SETTING_V2: Operation = crate::operation(
+    "SetAutomaticRepliesSetting_V2",
+    Method::PATCH,
+    "/{connectionId}/codeless/v1.0/me/mailboxSettings",
+);
 /// Request builder for [`Client::set_automatic_replies_setting_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2424,43 +2857,26 @@ pub struct SetAutomaticRepliesSettingV2<'a> {
 }
 impl SetAutomaticRepliesSettingV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SET_AUTOMATIC_REPLIES_SETTING_V2)
-            .json(&this.body)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<'static, Result<Response<models::SetAutomaticRepliesSettingV2Body>>> {
+    ) -> Pending<models::SetAutomaticRepliesSettingV2Body> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     SetAutomaticRepliesSettingV2, models::SetAutomaticRepliesSettingV2Body
 );
-static DELETE_EMAIL_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteEmail_V2",
-    method: Method::DELETE,
-    path: "/{connectionId}/codeless/v1.0/me/messages/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Delete email (V2)
-    ///
-    /// This operation deletes an email by id.
-    ///
-    /// Operation `DeleteEmail_V2`: `DELETE /{connectionId}/codeless/v1.0/me/messages/{messageId}`.
-    pub fn delete_email_v2(&self, message_id: impl Into<String>) -> DeleteEmailV2<'_> {
-        DeleteEmailV2 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-        }
-    }
-}
+static DELETE_EMAIL_V2: Operation = crate::operation(
+    "DeleteEmail_V2",
+    Method::DELETE,
+    "/{connectionId}/codeless/v1.0/me/messages/{messageId}",
+);
 /// Request builder for [`Client::delete_email_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2476,47 +2892,23 @@ impl DeleteEmailV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_EMAIL_V2)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(DeleteEmailV2, ());
-static GET_ATTACHMENT_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAttachment_V2",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/v1.0/me/messages/{messageId}/attachments/{attachmentId}",
-    safe: false,
-};
-impl Client {
-    /// Get Attachment (V2)
-    ///
-    /// This operation gets an email attachment by id.
-    ///
-    /// Operation `GetAttachment_V2`: `GET /{connectionId}/codeless/v1.0/me/messages/{messageId}/attachments/{attachmentId}`.
-    pub fn get_attachment_v2(
-        &self,
-        message_id: impl Into<String>,
-        attachment_id: impl Into<String>,
-    ) -> GetAttachmentV2<'_> {
-        GetAttachmentV2 {
-            client: self,
-            message_id: message_id.into(),
-            attachment_id: attachment_id.into(),
-            mailbox_address: None,
-            extract_sensitivity_label: None,
-            fetch_sensitivity_label_metadata: None,
-        }
-    }
-}
+static GET_ATTACHMENT_V2: Operation = crate::operation(
+    "GetAttachment_V2",
+    Method::GET,
+    "/{connectionId}/codeless/v1.0/me/messages/{messageId}/attachments/{attachmentId}",
+);
 /// Request builder for [`Client::get_attachment_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2545,49 +2937,29 @@ impl GetAttachmentV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ATTACHMENT_V2)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .path_param("attachmentId", &this.attachment_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .query("extractSensitivityLabel", &this.extract_sensitivity_label)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .path_param("attachmentId", &self.attachment_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .query("extractSensitivityLabel", &self.extract_sensitivity_label)
             .query(
                 "fetchSensitivityLabelMetadata",
-                &this.fetch_sensitivity_label_metadata,
+                &self.fetch_sensitivity_label_metadata,
             )
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAttachmentV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAttachmentV2Response> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetAttachmentV2, models::GetAttachmentV2Response);
-static FLAG_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "Flag_V2",
-    method: Method::PATCH,
-    path: "/{connectionId}/codeless/v1.0/me/messages/{messageId}/flag",
-    safe: false,
-};
-impl Client {
-    /// Flag email (V2)
-    ///
-    /// This operation updates an email flag.
-    ///
-    /// Operation `Flag_V2`: `PATCH /{connectionId}/codeless/v1.0/me/messages/{messageId}/flag`.
-    pub fn flag_v2(&self, message_id: impl Into<String>) -> FlagV2<'_> {
-        FlagV2 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-            body: None,
-        }
-    }
-}
+static FLAG_V2: Operation = crate::operation(
+    "Flag_V2",
+    Method::PATCH,
+    "/{connectionId}/codeless/v1.0/me/messages/{messageId}/flag",
+);
 /// Request builder for [`Client::flag_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2609,43 +2981,24 @@ impl FlagV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&FLAG_V2)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .json_if(this.body.as_ref())
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .json_if(self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(FlagV2, ());
-static MARK_AS_READ_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "MarkAsRead_V2",
-    method: Method::PATCH,
-    path: "/{connectionId}/codeless/v1.0/me/messages/{messageId}/markAsRead",
-    safe: false,
-};
-impl Client {
-    /// Mark as read or unread (V2)
-    ///
-    /// This operation marks an email as read/unread.
-    ///
-    /// Operation `MarkAsRead_V2`: `PATCH /{connectionId}/codeless/v1.0/me/messages/{messageId}/markAsRead`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn mark_as_read_v2(&self, message_id: impl Into<String>) -> MarkAsReadV2<'_> {
-        MarkAsReadV2 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-            body: None,
-        }
-    }
-}
+static MARK_AS_READ_V2: Operation = crate::operation(
+    "MarkAsRead_V2",
+    Method::PATCH,
+    "/{connectionId}/codeless/v1.0/me/messages/{messageId}/markAsRead",
+);
 /// Request builder for [`Client::mark_as_read_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2667,46 +3020,24 @@ impl MarkAsReadV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MARK_AS_READ_V2)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .json_if(this.body.as_ref())
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .json_if(self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(MarkAsReadV2, ());
-static FORWARD_EMAIL_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ForwardEmail_V2",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/v1.0/me/messages/{message_id}/forward",
-    safe: false,
-};
-impl Client {
-    /// Forward an email (V2)
-    ///
-    /// Forward an email.
-    ///
-    /// Operation `ForwardEmail_V2`: `POST /{connectionId}/codeless/v1.0/me/messages/{message_id}/forward`.
-    pub fn forward_email_v2(
-        &self,
-        message_id: impl Into<String>,
-        body: models::DirectForwardMessage,
-    ) -> ForwardEmailV2<'_> {
-        ForwardEmailV2 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-            body,
-        }
-    }
-}
+static FORWARD_EMAIL_V2: Operation = crate::operation(
+    "ForwardEmail_V2",
+    Method::POST,
+    "/{connectionId}/codeless/v1.0/me/messages/{message_id}/forward",
+);
 /// Request builder for [`Client::forward_email_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2723,42 +3054,24 @@ impl ForwardEmailV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&FORWARD_EMAIL_V2)
-            .path_param("message_id", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .json(&this.body)
+            .path_param("message_id", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(ForwardEmailV2, ());
-static MARK_AS_READ_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "MarkAsRead_V3",
-    method: Method::PATCH,
-    path: "/{connectionId}/codeless/v3/v1.0/me/messages/{messageId}/markAsRead",
-    safe: false,
-};
-impl Client {
-    /// Mark as read or unread (V3)
-    ///
-    /// This operation marks an email as read/unread.
-    ///
-    /// Operation `MarkAsRead_V3`: `PATCH /{connectionId}/codeless/v3/v1.0/me/messages/{messageId}/markAsRead`.
-    pub fn mark_as_read_v3(&self, message_id: impl Into<String>) -> MarkAsReadV3<'_> {
-        MarkAsReadV3 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-            body: None,
-        }
-    }
-}
+static MARK_AS_READ_V3: Operation = crate::operation(
+    "MarkAsRead_V3",
+    Method::PATCH,
+    "/{connectionId}/codeless/v3/v1.0/me/messages/{messageId}/markAsRead",
+);
 /// Request builder for [`Client::mark_as_read_v3`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2780,38 +3093,24 @@ impl MarkAsReadV3<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MARK_AS_READ_V3)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .json_if(this.body.as_ref())
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .json_if(self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(MarkAsReadV3, ());
-static CALENDAR_GET_TABLES: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CalendarGetTables",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/tables",
-    safe: false,
-};
-impl Client {
-    /// Get calendars
-    ///
-    /// This operation lists available calendars.
-    ///
-    /// Operation `CalendarGetTables`: `GET /{connectionId}/datasets/calendars/tables`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn calendar_get_tables(&self) -> CalendarGetTables<'_> {
-        CalendarGetTables { client: self }
-    }
-}
+static CALENDAR_GET_TABLES: Operation = crate::operation(
+    "CalendarGetTables",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/tables",
+);
 /// Request builder for [`Client::calendar_get_tables`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2820,41 +3119,19 @@ pub struct CalendarGetTables<'a> {
 }
 impl CalendarGetTables<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CALENDAR_GET_TABLES)
+        self.client.connection().request(&CALENDAR_GET_TABLES)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::EntityListResponseTable>>> {
+    pub fn send_with_response(self) -> Pending<models::EntityListResponseTable> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CalendarGetTables, models::EntityListResponseTable);
-static CALENDAR_GET_ITEMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CalendarGetItems",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Get events (V1)
-    ///
-    /// This operation gets events from a calendar. (V1)
-    ///
-    /// Operation `CalendarGetItems`: `GET /{connectionId}/datasets/calendars/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn calendar_get_items(&self, table: impl Into<String>) -> CalendarGetItems<'_> {
-        CalendarGetItems {
-            client: self,
-            table: table.into(),
-            orderby: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static CALENDAR_GET_ITEMS: Operation = crate::operation(
+    "CalendarGetItems",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/tables/{table}/items",
+);
 /// Request builder for [`Client::calendar_get_items`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2882,54 +3159,29 @@ impl CalendarGetItems<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CALENDAR_GET_ITEMS)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::EntityListResponseCalendarEventBackend>>,
-    > {
+    ) -> Pending<models::EntityListResponseCalendarEventBackend> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     CalendarGetItems, models::EntityListResponseCalendarEventBackend
 );
-static CALENDAR_POST_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CalendarPostItem",
-    method: Method::POST,
-    path: "/{connectionId}/datasets/calendars/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Create event (V1)
-    ///
-    /// This operation creates a new event in a calendar. (V1)
-    ///
-    /// Operation `CalendarPostItem`: `POST /{connectionId}/datasets/calendars/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn calendar_post_item(
-        &self,
-        table: impl Into<String>,
-        item: models::CalendarEventBackend,
-    ) -> CalendarPostItem<'_> {
-        CalendarPostItem {
-            client: self,
-            table: table.into(),
-            item,
-        }
-    }
-}
+static CALENDAR_POST_ITEM: Operation = crate::operation(
+    "CalendarPostItem",
+    Method::POST,
+    "/{connectionId}/datasets/calendars/tables/{table}/items",
+);
 /// Request builder for [`Client::calendar_post_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2940,47 +3192,23 @@ pub struct CalendarPostItem<'a> {
 }
 impl CalendarPostItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CALENDAR_POST_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CalendarEventBackend>>> {
+    pub fn send_with_response(self) -> Pending<models::CalendarEventBackend> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CalendarPostItem, models::CalendarEventBackend);
-static CALENDAR_GET_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CalendarGetItem",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Get event (V1)
-    ///
-    /// This operation gets a specific event from a calendar. (V1)
-    ///
-    /// Operation `CalendarGetItem`: `GET /{connectionId}/datasets/calendars/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn calendar_get_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> CalendarGetItem<'_> {
-        CalendarGetItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-        }
-    }
-}
+static CALENDAR_GET_ITEM: Operation = crate::operation(
+    "CalendarGetItem",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::calendar_get_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2991,47 +3219,23 @@ pub struct CalendarGetItem<'a> {
 }
 impl CalendarGetItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CALENDAR_GET_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CalendarEventBackend>>> {
+    pub fn send_with_response(self) -> Pending<models::CalendarEventBackend> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CalendarGetItem, models::CalendarEventBackend);
-static CALENDAR_DELETE_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CalendarDeleteItem",
-    method: Method::DELETE,
-    path: "/{connectionId}/datasets/calendars/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Delete event
-    ///
-    /// This operation deletes an event in a calendar.
-    ///
-    /// Operation `CalendarDeleteItem`: `DELETE /{connectionId}/datasets/calendars/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn calendar_delete_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> CalendarDeleteItem<'_> {
-        CalendarDeleteItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-        }
-    }
-}
+static CALENDAR_DELETE_ITEM: Operation = crate::operation(
+    "CalendarDeleteItem",
+    Method::DELETE,
+    "/{connectionId}/datasets/calendars/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::calendar_delete_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3042,47 +3246,23 @@ pub struct CalendarDeleteItem<'a> {
 }
 impl CalendarDeleteItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CALENDAR_DELETE_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(CalendarDeleteItem, ());
-static CALENDAR_PATCH_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CalendarPatchItem",
-    method: Method::PATCH,
-    path: "/{connectionId}/datasets/calendars/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update event (V1)
-    ///
-    /// This operation updates an event in a calendar. (V1)
-    ///
-    /// Operation `CalendarPatchItem`: `PATCH /{connectionId}/datasets/calendars/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn calendar_patch_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-        item: models::CalendarEventBackend,
-    ) -> CalendarPatchItem<'_> {
-        CalendarPatchItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            item,
-        }
-    }
-}
+static CALENDAR_PATCH_ITEM: Operation = crate::operation(
+    "CalendarPatchItem",
+    Method::PATCH,
+    "/{connectionId}/datasets/calendars/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::calendar_patch_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3094,55 +3274,24 @@ pub struct CalendarPatchItem<'a> {
 }
 impl CalendarPatchItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CALENDAR_PATCH_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CalendarEventBackend>>> {
+    pub fn send_with_response(self) -> Pending<models::CalendarEventBackend> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CalendarPatchItem, models::CalendarEventBackend);
-static GET_EVENTS_CALENDAR_VIEW_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetEventsCalendarViewV2",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/v2/tables/items/calendarview",
-    safe: false,
-};
-impl Client {
-    /// Get calendar view of events (V2)
-    ///
-    /// This operation gets all events (including instances of recurrences) in a calendar. Recurrence property is null in this case.
-    ///
-    /// Operation `GetEventsCalendarViewV2`: `GET /{connectionId}/datasets/calendars/v2/tables/items/calendarview`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_events_calendar_view_v2(
-        &self,
-        calendar_id: impl Into<String>,
-        start_date_time_offset: impl Into<String>,
-        end_date_time_offset: impl Into<String>,
-    ) -> GetEventsCalendarViewV2<'_> {
-        GetEventsCalendarViewV2 {
-            client: self,
-            calendar_id: calendar_id.into(),
-            start_date_time_offset: start_date_time_offset.into(),
-            end_date_time_offset: end_date_time_offset.into(),
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            search: None,
-        }
-    }
-}
+static GET_EVENTS_CALENDAR_VIEW_V2: Operation = crate::operation(
+    "GetEventsCalendarViewV2",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/v2/tables/items/calendarview",
+);
 /// Request builder for [`Client::get_events_calendar_view_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3184,26 +3333,22 @@ impl GetEventsCalendarViewV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EVENTS_CALENDAR_VIEW_V2)
-            .query("calendarId", &this.calendar_id)
-            .query("startDateTimeOffset", &this.start_date_time_offset)
-            .query("endDateTimeOffset", &this.end_date_time_offset)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("search", &this.search)
+            .query("calendarId", &self.calendar_id)
+            .query("startDateTimeOffset", &self.start_date_time_offset)
+            .query("endDateTimeOffset", &self.end_date_time_offset)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("search", &self.search)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::EntityListResponseCalendarEventClientReceiveStringEnums>>,
-    > {
+    ) -> Pending<models::EntityListResponseCalendarEventClientReceiveStringEnums> {
         self.request().send_json()
     }
 }
@@ -3211,34 +3356,11 @@ connector_runtime::into_future!(
     GetEventsCalendarViewV2,
     models::EntityListResponseCalendarEventClientReceiveStringEnums
 );
-static V2_CALENDAR_GET_ITEMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V2CalendarGetItems",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/v2/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Get events (V2)
-    ///
-    /// This operation gets events from a calendar. (V2)
-    ///
-    /// Operation `V2CalendarGetItems`: `GET /{connectionId}/datasets/calendars/v2/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn v2_calendar_get_items(
-        &self,
-        table: impl Into<String>,
-    ) -> V2CalendarGetItems<'_> {
-        V2CalendarGetItems {
-            client: self,
-            table: table.into(),
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static V2_CALENDAR_GET_ITEMS: Operation = crate::operation(
+    "V2CalendarGetItems",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/v2/tables/{table}/items",
+);
 /// Request builder for [`Client::v2_calendar_get_items`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3272,55 +3394,30 @@ impl V2CalendarGetItems<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V2_CALENDAR_GET_ITEMS)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::EntityListResponseCalendarEventClientReceiveStringEnums>>,
-    > {
+    ) -> Pending<models::EntityListResponseCalendarEventClientReceiveStringEnums> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V2CalendarGetItems, models::EntityListResponseCalendarEventClientReceiveStringEnums
 );
-static V2_CALENDAR_POST_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V2CalendarPostItem",
-    method: Method::POST,
-    path: "/{connectionId}/datasets/calendars/v2/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Create event (V2)
-    ///
-    /// This operation creates a new event in a calendar. (V2)
-    ///
-    /// Operation `V2CalendarPostItem`: `POST /{connectionId}/datasets/calendars/v2/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn v2_calendar_post_item(
-        &self,
-        table: impl Into<String>,
-        item: models::CalendarEventClient,
-    ) -> V2CalendarPostItem<'_> {
-        V2CalendarPostItem {
-            client: self,
-            table: table.into(),
-            item,
-        }
-    }
-}
+static V2_CALENDAR_POST_ITEM: Operation = crate::operation(
+    "V2CalendarPostItem",
+    Method::POST,
+    "/{connectionId}/datasets/calendars/v2/tables/{table}/items",
+);
 /// Request builder for [`Client::v2_calendar_post_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3331,52 +3428,27 @@ pub struct V2CalendarPostItem<'a> {
 }
 impl V2CalendarPostItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V2_CALENDAR_POST_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::CalendarEventClientReceiveStringEnums>>,
-    > {
+    ) -> Pending<models::CalendarEventClientReceiveStringEnums> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V2CalendarPostItem, models::CalendarEventClientReceiveStringEnums
 );
-static V2_CALENDAR_GET_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V2CalendarGetItem",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/v2/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Get event (V2)
-    ///
-    /// This operation gets a specific event from a calendar. (V2)
-    ///
-    /// Operation `V2CalendarGetItem`: `GET /{connectionId}/datasets/calendars/v2/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn v2_calendar_get_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> V2CalendarGetItem<'_> {
-        V2CalendarGetItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-        }
-    }
-}
+static V2_CALENDAR_GET_ITEM: Operation = crate::operation(
+    "V2CalendarGetItem",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/v2/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::v2_calendar_get_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3387,54 +3459,27 @@ pub struct V2CalendarGetItem<'a> {
 }
 impl V2CalendarGetItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V2_CALENDAR_GET_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::CalendarEventClientReceiveStringEnums>>,
-    > {
+    ) -> Pending<models::CalendarEventClientReceiveStringEnums> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V2CalendarGetItem, models::CalendarEventClientReceiveStringEnums
 );
-static V2_CALENDAR_PATCH_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V2CalendarPatchItem",
-    method: Method::PATCH,
-    path: "/{connectionId}/datasets/calendars/v2/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update event (V2)
-    ///
-    /// This operation updates an event in a calendar. (V2)
-    ///
-    /// Operation `V2CalendarPatchItem`: `PATCH /{connectionId}/datasets/calendars/v2/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn v2_calendar_patch_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-        item: models::CalendarEventClient,
-    ) -> V2CalendarPatchItem<'_> {
-        V2CalendarPatchItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            item,
-        }
-    }
-}
+static V2_CALENDAR_PATCH_ITEM: Operation = crate::operation(
+    "V2CalendarPatchItem",
+    Method::PATCH,
+    "/{connectionId}/datasets/calendars/v2/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::v2_calendar_patch_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3446,59 +3491,28 @@ pub struct V2CalendarPatchItem<'a> {
 }
 impl V2CalendarPatchItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V2_CALENDAR_PATCH_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::CalendarEventClientReceiveStringEnums>>,
-    > {
+    ) -> Pending<models::CalendarEventClientReceiveStringEnums> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V2CalendarPatchItem, models::CalendarEventClientReceiveStringEnums
 );
-static GET_EVENTS_CALENDAR_VIEW_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetEventsCalendarViewV3",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/v3/tables/items/calendarview",
-    safe: false,
-};
-impl Client {
-    /// Get calendar view of events (V3)
-    ///
-    /// This operation gets all events (including instances of recurrences) in a calendar using Graph API. Recurrence property is null in this case.
-    ///
-    /// Operation `GetEventsCalendarViewV3`: `GET /{connectionId}/datasets/calendars/v3/tables/items/calendarview`.
-    pub fn get_events_calendar_view_v3(
-        &self,
-        calendar_id: impl Into<String>,
-        start_date_time_utc: impl Into<String>,
-        end_date_time_utc: impl Into<String>,
-    ) -> GetEventsCalendarViewV3<'_> {
-        GetEventsCalendarViewV3 {
-            client: self,
-            calendar_id: calendar_id.into(),
-            start_date_time_utc: start_date_time_utc.into(),
-            end_date_time_utc: end_date_time_utc.into(),
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            search: None,
-        }
-    }
-}
+static GET_EVENTS_CALENDAR_VIEW_V3: Operation = crate::operation(
+    "GetEventsCalendarViewV3",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/v3/tables/items/calendarview",
+);
 /// Request builder for [`Client::get_events_calendar_view_v3`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3540,60 +3554,33 @@ impl GetEventsCalendarViewV3<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EVENTS_CALENDAR_VIEW_V3)
-            .query("calendarId", &this.calendar_id)
-            .query("startDateTimeUtc", &this.start_date_time_utc)
-            .query("endDateTimeUtc", &this.end_date_time_utc)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("search", &this.search)
+            .query("calendarId", &self.calendar_id)
+            .query("startDateTimeUtc", &self.start_date_time_utc)
+            .query("endDateTimeUtc", &self.end_date_time_utc)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("search", &self.search)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::EntityListResponseGraphCalendarEventClientReceive>>,
-    > {
+    ) -> Pending<models::EntityListResponseGraphCalendarEventClientReceive> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetEventsCalendarViewV3, models::EntityListResponseGraphCalendarEventClientReceive
 );
-static V3_CALENDAR_GET_ITEMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V3CalendarGetItems",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/v3/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Get events (V3)
-    ///
-    /// This operation gets events from a calendar. (V3)
-    ///
-    /// Operation `V3CalendarGetItems`: `GET /{connectionId}/datasets/calendars/v3/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn v3_calendar_get_items(
-        &self,
-        table: impl Into<String>,
-    ) -> V3CalendarGetItems<'_> {
-        V3CalendarGetItems {
-            client: self,
-            table: table.into(),
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static V3_CALENDAR_GET_ITEMS: Operation = crate::operation(
+    "V3CalendarGetItems",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/v3/tables/{table}/items",
+);
 /// Request builder for [`Client::v3_calendar_get_items`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3627,52 +3614,28 @@ impl V3CalendarGetItems<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V3_CALENDAR_GET_ITEMS)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CalendarEventListClientReceive>>> {
+    pub fn send_with_response(self) -> Pending<models::CalendarEventListClientReceive> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V3CalendarGetItems, models::CalendarEventListClientReceive
 );
-static V3_CALENDAR_POST_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V3CalendarPostItem",
-    method: Method::POST,
-    path: "/{connectionId}/datasets/calendars/v3/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Create event (V3)
-    ///
-    /// This operation creates a new event in a calendar.
-    ///
-    /// Operation `V3CalendarPostItem`: `POST /{connectionId}/datasets/calendars/v3/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn v3_calendar_post_item(
-        &self,
-        table: impl Into<String>,
-        item: models::CalendarEventHtmlClient,
-    ) -> V3CalendarPostItem<'_> {
-        V3CalendarPostItem {
-            client: self,
-            table: table.into(),
-            item,
-        }
-    }
-}
+static V3_CALENDAR_POST_ITEM: Operation = crate::operation(
+    "V3CalendarPostItem",
+    Method::POST,
+    "/{connectionId}/datasets/calendars/v3/tables/{table}/items",
+);
 /// Request builder for [`Client::v3_calendar_post_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3683,51 +3646,27 @@ pub struct V3CalendarPostItem<'a> {
 }
 impl V3CalendarPostItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V3_CALENDAR_POST_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::CalendarEventClientReceiveStringEnums>>,
-    > {
+    ) -> Pending<models::CalendarEventClientReceiveStringEnums> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V3CalendarPostItem, models::CalendarEventClientReceiveStringEnums
 );
-static V3_CALENDAR_GET_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V3CalendarGetItem",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/v3/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Get event (V3)
-    ///
-    /// This operation gets a specific event from a calendar using Graph API. (V3)
-    ///
-    /// Operation `V3CalendarGetItem`: `GET /{connectionId}/datasets/calendars/v3/tables/{table}/items/{id}`.
-    pub fn v3_calendar_get_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> V3CalendarGetItem<'_> {
-        V3CalendarGetItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-        }
-    }
-}
+static V3_CALENDAR_GET_ITEM: Operation = crate::operation(
+    "V3CalendarGetItem",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/v3/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::v3_calendar_get_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3738,51 +3677,25 @@ pub struct V3CalendarGetItem<'a> {
 }
 impl V3CalendarGetItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V3_CALENDAR_GET_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GraphCalendarEventClientReceive>>> {
+    pub fn send_with_response(self) -> Pending<models::GraphCalendarEventClientReceive> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V3CalendarGetItem, models::GraphCalendarEventClientReceive
 );
-static V3_CALENDAR_PATCH_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V3CalendarPatchItem",
-    method: Method::PATCH,
-    path: "/{connectionId}/datasets/calendars/v3/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update event (V3)
-    ///
-    /// This operation updates an event in a calendar.
-    ///
-    /// Operation `V3CalendarPatchItem`: `PATCH /{connectionId}/datasets/calendars/v3/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn v3_calendar_patch_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-        item: models::CalendarEventHtmlClient,
-    ) -> V3CalendarPatchItem<'_> {
-        V3CalendarPatchItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            item,
-        }
-    }
-}
+static V3_CALENDAR_PATCH_ITEM: Operation = crate::operation(
+    "V3CalendarPatchItem",
+    Method::PATCH,
+    "/{connectionId}/datasets/calendars/v3/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::v3_calendar_patch_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3794,54 +3707,28 @@ pub struct V3CalendarPatchItem<'a> {
 }
 impl V3CalendarPatchItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V3_CALENDAR_PATCH_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::CalendarEventClientReceiveStringEnums>>,
-    > {
+    ) -> Pending<models::CalendarEventClientReceiveStringEnums> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V3CalendarPatchItem, models::CalendarEventClientReceiveStringEnums
 );
-static V4_CALENDAR_GET_ITEMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V4CalendarGetItems",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/calendars/v4/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Get events (V4)
-    ///
-    /// This operation gets events from a calendar using Graph API. (V4)
-    ///
-    /// Operation `V4CalendarGetItems`: `GET /{connectionId}/datasets/calendars/v4/tables/{table}/items`.
-    pub fn v4_calendar_get_items(
-        &self,
-        table: impl Into<String>,
-    ) -> V4CalendarGetItems<'_> {
-        V4CalendarGetItems {
-            client: self,
-            table: table.into(),
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static V4_CALENDAR_GET_ITEMS: Operation = crate::operation(
+    "V4CalendarGetItems",
+    Method::GET,
+    "/{connectionId}/datasets/calendars/v4/tables/{table}/items",
+);
 /// Request builder for [`Client::v4_calendar_get_items`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3875,54 +3762,30 @@ impl V4CalendarGetItems<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V4_CALENDAR_GET_ITEMS)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::GraphCalendarEventListClientReceive>>,
-    > {
+    ) -> Pending<models::GraphCalendarEventListClientReceive> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V4CalendarGetItems, models::GraphCalendarEventListClientReceive
 );
-static V4_CALENDAR_POST_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V4CalendarPostItem",
-    method: Method::POST,
-    path: "/{connectionId}/datasets/calendars/v4/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Create event (V4)
-    ///
-    /// This operation creates a new event in a calendar.
-    ///
-    /// Operation `V4CalendarPostItem`: `POST /{connectionId}/datasets/calendars/v4/tables/{table}/items`.
-    pub fn v4_calendar_post_item(
-        &self,
-        table: impl Into<String>,
-        item: models::GraphCalendarEventClient,
-    ) -> V4CalendarPostItem<'_> {
-        V4CalendarPostItem {
-            client: self,
-            table: table.into(),
-            item,
-        }
-    }
-}
+static V4_CALENDAR_POST_ITEM: Operation = crate::operation(
+    "V4CalendarPostItem",
+    Method::POST,
+    "/{connectionId}/datasets/calendars/v4/tables/{table}/items",
+);
 /// Request builder for [`Client::v4_calendar_post_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3933,50 +3796,25 @@ pub struct V4CalendarPostItem<'a> {
 }
 impl V4CalendarPostItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V4_CALENDAR_POST_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GraphCalendarEventClientReceive>>> {
+    pub fn send_with_response(self) -> Pending<models::GraphCalendarEventClientReceive> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V4CalendarPostItem, models::GraphCalendarEventClientReceive
 );
-static V4_CALENDAR_PATCH_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "V4CalendarPatchItem",
-    method: Method::PATCH,
-    path: "/{connectionId}/datasets/calendars/v4/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update event (V4)
-    ///
-    /// This operation updates an event in a calendar using Graph API.
-    ///
-    /// Operation `V4CalendarPatchItem`: `PATCH /{connectionId}/datasets/calendars/v4/tables/{table}/items/{id}`.
-    pub fn v4_calendar_patch_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-        item: models::GraphCalendarEventClient,
-    ) -> V4CalendarPatchItem<'_> {
-        V4CalendarPatchItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            item,
-        }
-    }
-}
+static V4_CALENDAR_PATCH_ITEM: Operation = crate::operation(
+    "V4CalendarPatchItem",
+    Method::PATCH,
+    "/{connectionId}/datasets/calendars/v4/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::v4_calendar_patch_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3988,42 +3826,26 @@ pub struct V4CalendarPatchItem<'a> {
 }
 impl V4CalendarPatchItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&V4_CALENDAR_PATCH_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GraphCalendarEventClientReceive>>> {
+    pub fn send_with_response(self) -> Pending<models::GraphCalendarEventClientReceive> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     V4CalendarPatchItem, models::GraphCalendarEventClientReceive
 );
-static CONTACT_GET_TABLES: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactGetTables",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/contacts/tables",
-    safe: false,
-};
-impl Client {
-    /// Get contact folders
-    ///
-    /// This operation lists available contacts folders.
-    ///
-    /// Operation `ContactGetTables`: `GET /{connectionId}/datasets/contacts/tables`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn contact_get_tables(&self) -> ContactGetTables<'_> {
-        ContactGetTables { client: self }
-    }
-}
+static CONTACT_GET_TABLES: Operation = crate::operation(
+    "ContactGetTables",
+    Method::GET,
+    "/{connectionId}/datasets/contacts/tables",
+);
 /// Request builder for [`Client::contact_get_tables`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4032,42 +3854,19 @@ pub struct ContactGetTables<'a> {
 }
 impl ContactGetTables<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CONTACT_GET_TABLES)
+        self.client.connection().request(&CONTACT_GET_TABLES)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::EntityListResponseTable>>> {
+    pub fn send_with_response(self) -> Pending<models::EntityListResponseTable> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ContactGetTables, models::EntityListResponseTable);
-static CONTACT_GET_ITEMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactGetItems",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/contacts/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Get contacts
-    ///
-    /// This operation gets contacts from a contacts folder.
-    ///
-    /// Operation `ContactGetItems`: `GET /{connectionId}/datasets/contacts/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn contact_get_items(&self, table: impl Into<String>) -> ContactGetItems<'_> {
-        ContactGetItems {
-            client: self,
-            table: table.into(),
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static CONTACT_GET_ITEMS: Operation = crate::operation(
+    "ContactGetItems",
+    Method::GET,
+    "/{connectionId}/datasets/contacts/tables/{table}/items",
+);
 /// Request builder for [`Client::contact_get_items`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4101,55 +3900,30 @@ impl ContactGetItems<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_GET_ITEMS)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::EntityListResponseContactResponse>>,
-    > {
+    ) -> Pending<models::EntityListResponseContactResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     ContactGetItems, models::EntityListResponseContactResponse
 );
-static CONTACT_POST_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactPostItem",
-    method: Method::POST,
-    path: "/{connectionId}/datasets/contacts/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Create contact
-    ///
-    /// This operation creates a new contact in a contacts folder.
-    ///
-    /// Operation `ContactPostItem`: `POST /{connectionId}/datasets/contacts/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn contact_post_item(
-        &self,
-        table: impl Into<String>,
-        item: models::Contact,
-    ) -> ContactPostItem<'_> {
-        ContactPostItem {
-            client: self,
-            table: table.into(),
-            item,
-        }
-    }
-}
+static CONTACT_POST_ITEM: Operation = crate::operation(
+    "ContactPostItem",
+    Method::POST,
+    "/{connectionId}/datasets/contacts/tables/{table}/items",
+);
 /// Request builder for [`Client::contact_post_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4160,47 +3934,23 @@ pub struct ContactPostItem<'a> {
 }
 impl ContactPostItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_POST_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ContactResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ContactResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ContactPostItem, models::ContactResponse);
-static CONTACT_GET_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactGetItem",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/contacts/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Get contact
-    ///
-    /// This operation gets a specific contact from a contacts folder.
-    ///
-    /// Operation `ContactGetItem`: `GET /{connectionId}/datasets/contacts/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn contact_get_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> ContactGetItem<'_> {
-        ContactGetItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-        }
-    }
-}
+static CONTACT_GET_ITEM: Operation = crate::operation(
+    "ContactGetItem",
+    Method::GET,
+    "/{connectionId}/datasets/contacts/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::contact_get_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4211,47 +3961,23 @@ pub struct ContactGetItem<'a> {
 }
 impl ContactGetItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_GET_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ContactResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ContactResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ContactGetItem, models::ContactResponse);
-static CONTACT_DELETE_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactDeleteItem",
-    method: Method::DELETE,
-    path: "/{connectionId}/datasets/contacts/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Delete contact
-    ///
-    /// This operation deletes a contact from a contacts folder.
-    ///
-    /// Operation `ContactDeleteItem`: `DELETE /{connectionId}/datasets/contacts/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn contact_delete_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> ContactDeleteItem<'_> {
-        ContactDeleteItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-        }
-    }
-}
+static CONTACT_DELETE_ITEM: Operation = crate::operation(
+    "ContactDeleteItem",
+    Method::DELETE,
+    "/{connectionId}/datasets/contacts/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::contact_delete_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4262,47 +3988,23 @@ pub struct ContactDeleteItem<'a> {
 }
 impl ContactDeleteItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_DELETE_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(ContactDeleteItem, ());
-static CONTACT_PATCH_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactPatchItem",
-    method: Method::PATCH,
-    path: "/{connectionId}/datasets/contacts/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update contact
-    ///
-    /// This operation updates a contact in a contacts folder.
-    ///
-    /// Operation `ContactPatchItem`: `PATCH /{connectionId}/datasets/contacts/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn contact_patch_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-        item: models::Contact,
-    ) -> ContactPatchItem<'_> {
-        ContactPatchItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            item,
-        }
-    }
-}
+static CONTACT_PATCH_ITEM: Operation = crate::operation(
+    "ContactPatchItem",
+    Method::PATCH,
+    "/{connectionId}/datasets/contacts/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::contact_patch_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4314,45 +4016,24 @@ pub struct ContactPatchItem<'a> {
 }
 impl ContactPatchItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CONTACT_PATCH_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ContactResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ContactResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ContactPatchItem, models::ContactResponse);
-static SEND_MAIL_WITH_OPTIONS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SendMailWithOptions",
-    method: Method::POST,
-    path: "/{connectionId}/mailwithoptions/$subscriptions",
-    safe: false,
-};
-impl Client {
-    /// Send email with options
-    ///
-    /// This operation sends an email with multiple options and waits for the recipient to respond back with one of the options. Please refer to the following link regarding the support of actionable messages in different mail clients: https://docs.microsoft.com/outlook/actionable-messages/#outlook-version-requirements-for-actionable-messages.
-    ///
-    /// Operation `SendMailWithOptions`: `POST /{connectionId}/mailwithoptions/$subscriptions`.
-    pub fn send_mail_with_options(
-        &self,
-        options_email_subscription: models::OptionsEmailSubscription,
-    ) -> SendMailWithOptions<'_> {
-        SendMailWithOptions {
-            client: self,
-            options_email_subscription,
-        }
-    }
-}
+static SEND_MAIL_WITH_OPTIONS: Operation = crate::operation(
+    "SendMailWithOptions",
+    Method::POST,
+    "/{connectionId}/mailwithoptions/$subscriptions",
+);
 /// Request builder for [`Client::send_mail_with_options`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4362,41 +4043,22 @@ pub struct SendMailWithOptions<'a> {
 }
 impl SendMailWithOptions<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SEND_MAIL_WITH_OPTIONS)
-            .json(&this.options_email_subscription)
+            .json(&self.options_email_subscription)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::SubscriptionResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::SubscriptionResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(SendMailWithOptions, models::SubscriptionResponse);
-static MCP_CONTACTS_MANAGEMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "mcp_ContactsManagement",
-    method: Method::POST,
-    path: "/{connectionId}/mcp/ContactsManagement",
-    safe: false,
-};
-impl Client {
-    /// Contact Management MCP Server
-    ///
-    /// This MCP server manages contacts
-    ///
-    /// Operation `mcp_ContactsManagement`: `POST /{connectionId}/mcp/ContactsManagement`.
-    pub fn mcp_contacts_management(&self) -> McpContactsManagement<'_> {
-        McpContactsManagement {
-            client: self,
-            session_id: None,
-            query_request: None,
-        }
-    }
-}
+static MCP_CONTACTS_MANAGEMENT: Operation = crate::operation(
+    "mcp_ContactsManagement",
+    Method::POST,
+    "/{connectionId}/mcp/ContactsManagement",
+);
 /// Request builder for [`Client::mcp_contacts_management`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4417,42 +4079,23 @@ impl McpContactsManagement<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MCP_CONTACTS_MANAGEMENT)
-            .query("sessionId", &this.session_id)
-            .json_if(this.query_request.as_ref())
+            .query("sessionId", &self.session_id)
+            .json_if(self.query_request.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::McpQueryResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::McpQueryResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(McpContactsManagement, models::McpQueryResponse);
-static MCP_EMAILS_MANAGEMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "mcp_EmailsManagement",
-    method: Method::POST,
-    path: "/{connectionId}/mcp/EmailsManagement",
-    safe: false,
-};
-impl Client {
-    /// Email Management MCP Server
-    ///
-    /// This MCP server manages email messages from your Office 365 account
-    ///
-    /// Operation `mcp_EmailsManagement`: `POST /{connectionId}/mcp/EmailsManagement`.
-    pub fn mcp_emails_management(&self) -> McpEmailsManagement<'_> {
-        McpEmailsManagement {
-            client: self,
-            session_id: None,
-            query_request: None,
-        }
-    }
-}
+static MCP_EMAILS_MANAGEMENT: Operation = crate::operation(
+    "mcp_EmailsManagement",
+    Method::POST,
+    "/{connectionId}/mcp/EmailsManagement",
+);
 /// Request builder for [`Client::mcp_emails_management`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4473,42 +4116,23 @@ impl McpEmailsManagement<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MCP_EMAILS_MANAGEMENT)
-            .query("sessionId", &this.session_id)
-            .json_if(this.query_request.as_ref())
+            .query("sessionId", &self.session_id)
+            .json_if(self.query_request.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::McpQueryResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::McpQueryResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(McpEmailsManagement, models::McpQueryResponse);
-static MCP_MEETING_MANAGEMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "mcp_MeetingManagement",
-    method: Method::POST,
-    path: "/{connectionId}/mcp/MeetingManagement",
-    safe: false,
-};
-impl Client {
-    /// Meeting Management MCP Server
-    ///
-    /// This MCP server manages events, calendars and meetings
-    ///
-    /// Operation `mcp_MeetingManagement`: `POST /{connectionId}/mcp/MeetingManagement`.
-    pub fn mcp_meeting_management(&self) -> McpMeetingManagement<'_> {
-        McpMeetingManagement {
-            client: self,
-            session_id: None,
-            query_request: None,
-        }
-    }
-}
+static MCP_MEETING_MANAGEMENT: Operation = crate::operation(
+    "mcp_MeetingManagement",
+    Method::POST,
+    "/{connectionId}/mcp/MeetingManagement",
+);
 /// Request builder for [`Client::mcp_meeting_management`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4529,38 +4153,23 @@ impl McpMeetingManagement<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MCP_MEETING_MANAGEMENT)
-            .query("sessionId", &this.session_id)
-            .json_if(this.query_request.as_ref())
+            .query("sessionId", &self.session_id)
+            .json_if(self.query_request.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::McpQueryResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::McpQueryResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(McpMeetingManagement, models::McpQueryResponse);
-static TEST_CONNECTION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "TestConnection",
-    method: Method::GET,
-    path: "/{connectionId}/testconnection",
-    safe: false,
-};
-impl Client {
-    /// Tests the connection
-    ///
-    /// Tests the connection.
-    ///
-    /// Operation `TestConnection`: `GET /{connectionId}/testconnection`.
-    pub fn test_connection(&self) -> TestConnection<'_> {
-        TestConnection { client: self }
-    }
-}
+static TEST_CONNECTION: Operation = crate::operation(
+    "TestConnection",
+    Method::GET,
+    "/{connectionId}/testconnection",
+);
 /// Request builder for [`Client::test_connection`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4569,47 +4178,19 @@ pub struct TestConnection<'a> {
 }
 impl TestConnection<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&TEST_CONNECTION)
+        self.client.connection().request(&TEST_CONNECTION)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(TestConnection, ());
-static GET_EMAILS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetEmailsV2",
-    method: Method::GET,
-    path: "/{connectionId}/v2/Mail",
-    safe: false,
-};
-impl Client {
-    /// Get emails (V2)
-    ///
-    /// This operation gets emails from a folder.
-    ///
-    /// Operation `GetEmailsV2`: `GET /{connectionId}/v2/Mail`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_emails_v2(&self) -> GetEmailsV2<'_> {
-        GetEmailsV2 {
-            client: self,
-            folder_path: None,
-            to: None,
-            cc: None,
-            to_or_cc: None,
-            from: None,
-            importance: None,
-            fetch_only_with_attachment: None,
-            subject_filter: None,
-            fetch_only_unread: None,
-            include_attachments: None,
-            search_query: None,
-            top: None,
-        }
-    }
-}
+static GET_EMAILS_V2: Operation = crate::operation(
+    "GetEmailsV2",
+    Method::GET,
+    "/{connectionId}/v2/Mail",
+);
 /// Request builder for [`Client::get_emails_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4690,58 +4271,36 @@ impl GetEmailsV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EMAILS_V2)
-            .query("folderPath", &this.folder_path)
-            .query("to", &this.to)
-            .query("cc", &this.cc)
-            .query("toOrCc", &this.to_or_cc)
-            .query("from", &this.from)
-            .query("importance", &this.importance)
-            .query("fetchOnlyWithAttachment", &this.fetch_only_with_attachment)
-            .query("subjectFilter", &this.subject_filter)
-            .query("fetchOnlyUnread", &this.fetch_only_unread)
+            .query("folderPath", &self.folder_path)
+            .query("to", &self.to)
+            .query("cc", &self.cc)
+            .query("toOrCc", &self.to_or_cc)
+            .query("from", &self.from)
+            .query("importance", &self.importance)
+            .query("fetchOnlyWithAttachment", &self.fetch_only_with_attachment)
+            .query("subjectFilter", &self.subject_filter)
+            .query("fetchOnlyUnread", &self.fetch_only_unread)
             .query("fetchOnlyFlagged", "false")
-            .query("includeAttachments", &this.include_attachments)
-            .query("searchQuery", &this.search_query)
-            .query("top", &this.top)
+            .query("includeAttachments", &self.include_attachments)
+            .query("searchQuery", &self.search_query)
+            .query("top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::BatchResponseClientReceiveMessage>>,
-    > {
+    ) -> Pending<models::BatchResponseClientReceiveMessage> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetEmailsV2, models::BatchResponseClientReceiveMessage);
-static SEND_EMAIL_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SendEmailV2",
-    method: Method::POST,
-    path: "/{connectionId}/v2/Mail",
-    safe: false,
-};
-impl Client {
-    /// Send an email (V2)
-    ///
-    /// This operation sends an email message.
-    ///
-    /// Operation `SendEmailV2`: `POST /{connectionId}/v2/Mail`.
-    pub fn send_email_v2(
-        &self,
-        email_message: models::ClientSendHtmlMessage,
-    ) -> SendEmailV2<'_> {
-        SendEmailV2 {
-            client: self,
-            email_message,
-        }
-    }
-}
+static SEND_EMAIL_V2: Operation = crate::operation(
+    "SendEmailV2",
+    Method::POST,
+    "/{connectionId}/v2/Mail",
+);
 /// Request builder for [`Client::send_email_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4751,41 +4310,19 @@ pub struct SendEmailV2<'a> {
 }
 impl SendEmailV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&SEND_EMAIL_V2).json(&this.email_message)
+        self.client.connection().request(&SEND_EMAIL_V2).json(&self.email_message)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(SendEmailV2, ());
-static MOVE_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "MoveV2",
-    method: Method::POST,
-    path: "/{connectionId}/v2/Mail/Move/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Move email (V2)
-    ///
-    /// This operation moves an email to the specified folder within the same mailbox.
-    ///
-    /// Operation `MoveV2`: `POST /{connectionId}/v2/Mail/Move/{messageId}`.
-    pub fn move_v2(
-        &self,
-        message_id: impl Into<String>,
-        folder_path: impl Into<String>,
-    ) -> MoveV2<'_> {
-        MoveV2 {
-            client: self,
-            message_id: message_id.into(),
-            folder_path: folder_path.into(),
-            mailbox_address: None,
-        }
-    }
-}
+static MOVE_V2: Operation = crate::operation(
+    "MoveV2",
+    Method::POST,
+    "/{connectionId}/v2/Mail/Move/{messageId}",
+);
 /// Request builder for [`Client::move_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4802,49 +4339,24 @@ impl MoveV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MOVE_V2)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("folderPath", &this.folder_path)
-            .query("mailboxAddress", &this.mailbox_address)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("folderPath", &self.folder_path)
+            .query("mailboxAddress", &self.mailbox_address)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GraphClientReceiveMessage>>> {
+    pub fn send_with_response(self) -> Pending<models::GraphClientReceiveMessage> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(MoveV2, models::GraphClientReceiveMessage);
-static REPLY_TO_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ReplyToV2",
-    method: Method::POST,
-    path: "/{connectionId}/v2/Mail/ReplyTo/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Reply to email (V2)
-    ///
-    /// This operation replies to an email.
-    ///
-    /// Operation `ReplyToV2`: `POST /{connectionId}/v2/Mail/ReplyTo/{messageId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn reply_to_v2(
-        &self,
-        message_id: impl Into<String>,
-        reply_parameters: models::ReplyMessage,
-    ) -> ReplyToV2<'_> {
-        ReplyToV2 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-            reply_parameters,
-        }
-    }
-}
+static REPLY_TO_V2: Operation = crate::operation(
+    "ReplyToV2",
+    Method::POST,
+    "/{connectionId}/v2/Mail/ReplyTo/{messageId}",
+);
 /// Request builder for [`Client::reply_to_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4861,45 +4373,24 @@ impl ReplyToV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&REPLY_TO_V2)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .json(&this.reply_parameters)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .json(&self.reply_parameters)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(ReplyToV2, ());
-static GET_EMAIL_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetEmailV2",
-    method: Method::GET,
-    path: "/{connectionId}/v2/Mail/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Get email (V2)
-    ///
-    /// This operation gets an email by id.
-    ///
-    /// Operation `GetEmailV2`: `GET /{connectionId}/v2/Mail/{messageId}`.
-    pub fn get_email_v2(&self, message_id: impl Into<String>) -> GetEmailV2<'_> {
-        GetEmailV2 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-            include_attachments: None,
-            internet_message_id: None,
-            extract_sensitivity_label: None,
-            fetch_sensitivity_label_metadata: None,
-        }
-    }
-}
+static GET_EMAIL_V2: Operation = crate::operation(
+    "GetEmailV2",
+    Method::GET,
+    "/{connectionId}/v2/Mail/{messageId}",
+);
 /// Request builder for [`Client::get_email_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4939,51 +4430,30 @@ impl GetEmailV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EMAIL_V2)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .query("includeAttachments", &this.include_attachments)
-            .query("internetMessageId", &this.internet_message_id)
-            .query("extractSensitivityLabel", &this.extract_sensitivity_label)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .query("includeAttachments", &self.include_attachments)
+            .query("internetMessageId", &self.internet_message_id)
+            .query("extractSensitivityLabel", &self.extract_sensitivity_label)
             .query(
                 "fetchSensitivityLabelMetadata",
-                &this.fetch_sensitivity_label_metadata,
+                &self.fetch_sensitivity_label_metadata,
             )
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GraphClientReceiveMessage>>> {
+    pub fn send_with_response(self) -> Pending<models::GraphClientReceiveMessage> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetEmailV2, models::GraphClientReceiveMessage);
-static SHARED_MAILBOX_SEND_EMAIL_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SharedMailboxSendEmailV2",
-    method: Method::POST,
-    path: "/{connectionId}/v2/SharedMailbox/Mail",
-    safe: false,
-};
-impl Client {
-    /// Send an email from a shared mailbox (V2)
-    ///
-    /// This operation sends an email from a shared mailbox. Your account should have permission to access the mailbox for this operation to succeed.
-    ///
-    /// Operation `SharedMailboxSendEmailV2`: `POST /{connectionId}/v2/SharedMailbox/Mail`.
-    pub fn shared_mailbox_send_email_v2(
-        &self,
-        email_message: models::SharedMailboxClientSendHtmlMessage,
-    ) -> SharedMailboxSendEmailV2<'_> {
-        SharedMailboxSendEmailV2 {
-            client: self,
-            email_message,
-        }
-    }
-}
+static SHARED_MAILBOX_SEND_EMAIL_V2: Operation = crate::operation(
+    "SharedMailboxSendEmailV2",
+    Method::POST,
+    "/{connectionId}/v2/SharedMailbox/Mail",
+);
 /// Request builder for [`Client::shared_mailbox_send_email_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4993,35 +4463,22 @@ pub struct SharedMailboxSendEmailV2<'a> {
 }
 impl SharedMailboxSendEmailV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SHARED_MAILBOX_SEND_EMAIL_V2)
-            .json(&this.email_message)
+            .json(&self.email_message)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(SharedMailboxSendEmailV2, ());
-static CONTACT_GET_TABLES_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ContactGetTablesV2",
-    method: Method::GET,
-    path: "/{connectionId}/v2/datasets/contacts/tables",
-    safe: false,
-};
-impl Client {
-    /// Get contact folders (V2)
-    ///
-    /// This operation lists available contacts folders using Graph API
-    ///
-    /// Operation `ContactGetTablesV2`: `GET /{connectionId}/v2/datasets/contacts/tables`.
-    pub fn contact_get_tables_v2(&self) -> ContactGetTablesV2<'_> {
-        ContactGetTablesV2 { client: self }
-    }
-}
+static CONTACT_GET_TABLES_V2: Operation = crate::operation(
+    "ContactGetTablesV2",
+    Method::GET,
+    "/{connectionId}/v2/datasets/contacts/tables",
+);
 /// Request builder for [`Client::contact_get_tables_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5030,54 +4487,23 @@ pub struct ContactGetTablesV2<'a> {
 }
 impl ContactGetTablesV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CONTACT_GET_TABLES_V2)
+        self.client.connection().request(&CONTACT_GET_TABLES_V2)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::EntityListResponseGraphContactFolder>>,
-    > {
+    ) -> Pending<models::EntityListResponseGraphContactFolder> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     ContactGetTablesV2, models::EntityListResponseGraphContactFolder
 );
-static GET_EMAILS_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetEmailsV3",
-    method: Method::GET,
-    path: "/{connectionId}/v3/Mail",
-    safe: false,
-};
-impl Client {
-    /// Get emails (V3)
-    ///
-    /// This operation gets emails from a folder via graph apis. Please note that filtering related to these fields: To, Cc, To Or Cc, From, Importance, Fetch Only With Attachments, Subject Filter, is performed using first 250 items in a given mail folder. To avoid that limitation you can use 'Search Query' field.
-    ///
-    /// Operation `GetEmailsV3`: `GET /{connectionId}/v3/Mail`.
-    pub fn get_emails_v3(&self) -> GetEmailsV3<'_> {
-        GetEmailsV3 {
-            client: self,
-            folder_path: None,
-            to: None,
-            cc: None,
-            to_or_cc: None,
-            from: None,
-            importance: None,
-            fetch_only_with_attachment: None,
-            subject_filter: None,
-            fetch_only_unread: None,
-            mailbox_address: None,
-            include_attachments: None,
-            search_query: None,
-            top: None,
-        }
-    }
-}
+static GET_EMAILS_V3: Operation = crate::operation(
+    "GetEmailsV3",
+    Method::GET,
+    "/{connectionId}/v3/Mail",
+);
 /// Request builder for [`Client::get_emails_v3`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5164,64 +4590,39 @@ impl GetEmailsV3<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EMAILS_V3)
-            .query("folderPath", &this.folder_path)
-            .query("to", &this.to)
-            .query("cc", &this.cc)
-            .query("toOrCc", &this.to_or_cc)
-            .query("from", &this.from)
-            .query("importance", &this.importance)
-            .query("fetchOnlyWithAttachment", &this.fetch_only_with_attachment)
-            .query("subjectFilter", &this.subject_filter)
-            .query("fetchOnlyUnread", &this.fetch_only_unread)
+            .query("folderPath", &self.folder_path)
+            .query("to", &self.to)
+            .query("cc", &self.cc)
+            .query("toOrCc", &self.to_or_cc)
+            .query("from", &self.from)
+            .query("importance", &self.importance)
+            .query("fetchOnlyWithAttachment", &self.fetch_only_with_attachment)
+            .query("subjectFilter", &self.subject_filter)
+            .query("fetchOnlyUnread", &self.fetch_only_unread)
             .query("fetchOnlyFlagged", "false")
-            .query("mailboxAddress", &this.mailbox_address)
-            .query("includeAttachments", &this.include_attachments)
-            .query("searchQuery", &this.search_query)
-            .query("top", &this.top)
+            .query("mailboxAddress", &self.mailbox_address)
+            .query("includeAttachments", &self.include_attachments)
+            .query("searchQuery", &self.search_query)
+            .query("top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::BatchResponseGraphClientReceiveMessage>>,
-    > {
+    ) -> Pending<models::BatchResponseGraphClientReceiveMessage> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetEmailsV3, models::BatchResponseGraphClientReceiveMessage
 );
-static REPLY_TO_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ReplyToV3",
-    method: Method::POST,
-    path: "/{connectionId}/v3/Mail/ReplyTo/{messageId}",
-    safe: false,
-};
-impl Client {
-    /// Reply to email (V3)
-    ///
-    /// This operation replies to an email.
-    ///
-    /// Operation `ReplyToV3`: `POST /{connectionId}/v3/Mail/ReplyTo/{messageId}`.
-    pub fn reply_to_v3(
-        &self,
-        message_id: impl Into<String>,
-        reply_parameters: models::ReplyHtmlMessage,
-    ) -> ReplyToV3<'_> {
-        ReplyToV3 {
-            client: self,
-            message_id: message_id.into(),
-            mailbox_address: None,
-            reply_parameters,
-        }
-    }
-}
+static REPLY_TO_V3: Operation = crate::operation(
+    "ReplyToV3",
+    Method::POST,
+    "/{connectionId}/v3/Mail/ReplyTo/{messageId}",
+);
 /// Request builder for [`Client::reply_to_v3`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5238,16 +4639,15 @@ impl ReplyToV3<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&REPLY_TO_V3)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("mailboxAddress", &this.mailbox_address)
-            .json(&this.reply_parameters)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("mailboxAddress", &self.mailbox_address)
+            .json(&self.reply_parameters)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }

@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static GET_ALL_TASK_FOLDERS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAllTaskFolders_V2",
-    method: Method::GET,
-    path: "/v2/me/taskfolders",
-    safe: false,
-};
 impl Client {
     /// List all task folders
     ///
@@ -33,7 +25,243 @@ impl Client {
             skip: None,
         }
     }
+    /// Create a task folder
+    ///
+    /// This operation creates a new task folder in the default task group (`My Tasks`) in your mailbox.
+    ///
+    /// Operation `CreateTaskFolder_V2`: `POST /v2/me/taskfolders`.
+    pub fn create_task_folder_v2(
+        &self,
+        body: models::TaskFolder,
+    ) -> CreateTaskFolderV2<'_> {
+        CreateTaskFolderV2 {
+            client: self,
+            body,
+        }
+    }
+    /// Get a task folder
+    ///
+    /// This operation gets a specific task folder.
+    ///
+    /// Operation `GetTaskFolder`: `GET /v1/me/taskfolders('{folder_id}')`.
+    pub fn get_task_folder(&self, folder_id: impl Into<String>) -> GetTaskFolder<'_> {
+        GetTaskFolder {
+            client: self,
+            folder_id: folder_id.into(),
+        }
+    }
+    /// Update a task folder
+    ///
+    /// This operation is used to modify an existing task folder.
+    ///
+    /// Operation `UpdateTaskFolder`: `PATCH /v1/me/taskfolders('{folder_id}')`.
+    pub fn update_task_folder(
+        &self,
+        folder_id: impl Into<String>,
+        body: models::TaskFolder,
+    ) -> UpdateTaskFolder<'_> {
+        UpdateTaskFolder {
+            client: self,
+            folder_id: folder_id.into(),
+            body,
+        }
+    }
+    /// List all task groups
+    ///
+    /// Returns a list of all the task groups in your mailbox.
+    ///
+    /// Operation `GetAllTaskGroups_V2`: `GET /v2/me/taskgroups`.
+    pub fn get_all_task_groups_v2(&self) -> GetAllTaskGroupsV2<'_> {
+        GetAllTaskGroupsV2 {
+            client: self,
+            filter: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create a task group
+    ///
+    /// This operation creates a new task group in your mailbox.
+    ///
+    /// Operation `CreateTaskGroup_V2`: `POST /v2/me/taskgroups`.
+    pub fn create_task_group_v2(
+        &self,
+        body: models::TaskGroup,
+    ) -> CreateTaskGroupV2<'_> {
+        CreateTaskGroupV2 {
+            client: self,
+            body,
+        }
+    }
+    /// Get a task group
+    ///
+    /// This operation gets a specific task group.
+    ///
+    /// Operation `GetTaskGroup_V1`: `GET /v1/me/taskgroups('{group_id}')`.
+    pub fn get_task_group_v1(&self, group_id: impl Into<String>) -> GetTaskGroupV1<'_> {
+        GetTaskGroupV1 {
+            client: self,
+            group_id: group_id.into(),
+        }
+    }
+    /// Update a task group
+    ///
+    /// This operation is used to modify an existing task group.
+    ///
+    /// Operation `UpdateTaskGroup_V1`: `PATCH /v1/me/taskgroups('{group_id}')`.
+    pub fn update_task_group_v1(
+        &self,
+        group_id: impl Into<String>,
+        body: models::TaskGroup,
+    ) -> UpdateTaskGroupV1<'_> {
+        UpdateTaskGroupV1 {
+            client: self,
+            group_id: group_id.into(),
+            body,
+        }
+    }
+    /// List task folders in group
+    ///
+    /// Returns a list of all the task folders in the specified task group in your mailbox.
+    ///
+    /// Operation `GetTaskFoldersInGroup_V2`: `GET /v2/me/taskgroups('{group_id}')/taskfolders`.
+    pub fn get_task_folders_in_group_v2(
+        &self,
+        group_id: impl Into<String>,
+    ) -> GetTaskFoldersInGroupV2<'_> {
+        GetTaskFoldersInGroupV2 {
+            client: self,
+            group_id: group_id.into(),
+            filter: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create a task folder in a task group
+    ///
+    /// This operation creates a new task folder in the specified task group in your mailbox.
+    ///
+    /// Operation `CreateTaskFolderInGroup_V2`: `POST /v2/me/taskgroups('{group_id}')/taskfolders`.
+    pub fn create_task_folder_in_group_v2(
+        &self,
+        group_id: impl Into<String>,
+        body: models::TaskFolder,
+    ) -> CreateTaskFolderInGroupV2<'_> {
+        CreateTaskFolderInGroupV2 {
+            client: self,
+            group_id: group_id.into(),
+            body,
+        }
+    }
+    /// List all tasks
+    ///
+    /// Returns a list of all your tasks in your mailbox.
+    ///
+    /// Operation `GetAllTasks_V2`: `GET /v2/me/tasks`.
+    pub fn get_all_tasks_v2(&self) -> GetAllTasksV2<'_> {
+        GetAllTasksV2 {
+            client: self,
+            filter: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// List tasks in folder
+    ///
+    /// Returns a list of all your tasks in the specified task folder in your mailbox.
+    ///
+    /// Operation `GetTasksInFolder_V2`: `GET /v2/me/taskfolders('{folder_id}')/tasks`.
+    pub fn get_tasks_in_folder_v2(
+        &self,
+        folder_id: impl Into<String>,
+    ) -> GetTasksInFolderV2<'_> {
+        GetTasksInFolderV2 {
+            client: self,
+            folder_id: folder_id.into(),
+            filter: None,
+            top: None,
+            skip: None,
+        }
+    }
+    /// Create a task
+    ///
+    /// This operation creates a new task in the default task folder (`Tasks`) in your mailbox.
+    ///
+    /// Operation `CreateTask_V3`: `POST /v3/me/tasks`.
+    pub fn create_task_v3(&self, body: models::CreateTaskOs) -> CreateTaskV3<'_> {
+        CreateTaskV3 { client: self, body }
+    }
+    /// Create a task in folder
+    ///
+    /// This operation creates a new task in the specified task folder in your mailbox.
+    ///
+    /// Operation `CreateTaskInFolder_V3`: `POST /v3/me/taskfolders('{folder_id}')/tasks`.
+    pub fn create_task_in_folder_v3(
+        &self,
+        folder_id: impl Into<String>,
+        body: models::CreateTaskOs,
+    ) -> CreateTaskInFolderV3<'_> {
+        CreateTaskInFolderV3 {
+            client: self,
+            folder_id: folder_id.into(),
+            body,
+        }
+    }
+    /// Get a task
+    ///
+    /// This operation gets a specific task.
+    ///
+    /// Operation `GetTask_V2`: `GET /v2/me/tasks('{task_id}')`.
+    pub fn get_task_v2(&self, task_id: impl Into<String>) -> GetTaskV2<'_> {
+        GetTaskV2 {
+            client: self,
+            task_id: task_id.into(),
+        }
+    }
+    /// Update a task
+    ///
+    /// This operation is used to modify an existing task.
+    ///
+    /// Operation `UpdateTask_V2`: `PATCH /v2/me/tasks('{task_id}')`.
+    pub fn update_task_v2(
+        &self,
+        task_id: impl Into<String>,
+        body: models::PatchTaskOs,
+    ) -> UpdateTaskV2<'_> {
+        UpdateTaskV2 {
+            client: self,
+            task_id: task_id.into(),
+            body,
+        }
+    }
+    /// Delete a task
+    ///
+    /// This operation will delete an existing task.
+    ///
+    /// Operation `DeleteTask_V1`: `DELETE /v1/me/tasks('{task_id}')`.
+    pub fn delete_task_v1(&self, task_id: impl Into<String>) -> DeleteTaskV1<'_> {
+        DeleteTaskV1 {
+            client: self,
+            task_id: task_id.into(),
+        }
+    }
+    /// Complete a task
+    ///
+    /// Completes a task and sets the `CompletedDateTime` property to the current date, and `Status` property to `Completed`.
+    ///
+    /// Operation `CompleteTask_V2`: `POST /v2/me/tasks('{task_id}')/complete`.
+    pub fn complete_task_v2(&self, task_id: impl Into<String>) -> CompleteTaskV2<'_> {
+        CompleteTaskV2 {
+            client: self,
+            task_id: task_id.into(),
+        }
+    }
 }
+static GET_ALL_TASK_FOLDERS_V2: Operation = crate::operation(
+    "GetAllTaskFolders_V2",
+    Method::GET,
+    "/v2/me/taskfolders",
+);
 /// Request builder for [`Client::get_all_task_folders_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -61,18 +289,15 @@ impl GetAllTaskFoldersV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ALL_TASK_FOLDERS_V2)
-            .query("$filter", &this.filter)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .query("$filter", &self.filter)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllTaskFoldersV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAllTaskFoldersV2Response> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -87,29 +312,11 @@ impl GetAllTaskFoldersV2<'_> {
 connector_runtime::into_future!(
     GetAllTaskFoldersV2, models::GetAllTaskFoldersV2Response
 );
-static CREATE_TASK_FOLDER_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTaskFolder_V2",
-    method: Method::POST,
-    path: "/v2/me/taskfolders",
-    safe: false,
-};
-impl Client {
-    /// Create a task folder
-    ///
-    /// This operation creates a new task folder in the default task group (`My Tasks`) in your mailbox.
-    ///
-    /// Operation `CreateTaskFolder_V2`: `POST /v2/me/taskfolders`.
-    pub fn create_task_folder_v2(
-        &self,
-        body: models::TaskFolder,
-    ) -> CreateTaskFolderV2<'_> {
-        CreateTaskFolderV2 {
-            client: self,
-            body,
-        }
-    }
-}
+static CREATE_TASK_FOLDER_V2: Operation = crate::operation(
+    "CreateTaskFolder_V2",
+    Method::POST,
+    "/v2/me/taskfolders",
+);
 /// Request builder for [`Client::create_task_folder_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -119,37 +326,19 @@ pub struct CreateTaskFolderV2<'a> {
 }
 impl CreateTaskFolderV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_TASK_FOLDER_V2).json(&this.body)
+        self.client.connection().request(&CREATE_TASK_FOLDER_V2).json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskFolder>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskFolder> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateTaskFolderV2, models::TaskFolder);
-static GET_TASK_FOLDER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTaskFolder",
-    method: Method::GET,
-    path: "/v1/me/taskfolders('{folder_id}')",
-    safe: false,
-};
-impl Client {
-    /// Get a task folder
-    ///
-    /// This operation gets a specific task folder.
-    ///
-    /// Operation `GetTaskFolder`: `GET /v1/me/taskfolders('{folder_id}')`.
-    pub fn get_task_folder(&self, folder_id: impl Into<String>) -> GetTaskFolder<'_> {
-        GetTaskFolder {
-            client: self,
-            folder_id: folder_id.into(),
-        }
-    }
-}
+static GET_TASK_FOLDER: Operation = crate::operation(
+    "GetTaskFolder",
+    Method::GET,
+    "/v1/me/taskfolders('{folder_id}')",
+);
 /// Request builder for [`Client::get_task_folder`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -159,45 +348,22 @@ pub struct GetTaskFolder<'a> {
 }
 impl GetTaskFolder<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_TASK_FOLDER)
-            .path_param("folder_id", &this.folder_id, UrlEncoding::Single)
+            .path_param("folder_id", &self.folder_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskFolder>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskFolder> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetTaskFolder, models::TaskFolder);
-static UPDATE_TASK_FOLDER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateTaskFolder",
-    method: Method::PATCH,
-    path: "/v1/me/taskfolders('{folder_id}')",
-    safe: false,
-};
-impl Client {
-    /// Update a task folder
-    ///
-    /// This operation is used to modify an existing task folder.
-    ///
-    /// Operation `UpdateTaskFolder`: `PATCH /v1/me/taskfolders('{folder_id}')`.
-    pub fn update_task_folder(
-        &self,
-        folder_id: impl Into<String>,
-        body: models::TaskFolder,
-    ) -> UpdateTaskFolder<'_> {
-        UpdateTaskFolder {
-            client: self,
-            folder_id: folder_id.into(),
-            body,
-        }
-    }
-}
+static UPDATE_TASK_FOLDER: Operation = crate::operation(
+    "UpdateTaskFolder",
+    Method::PATCH,
+    "/v1/me/taskfolders('{folder_id}')",
+);
 /// Request builder for [`Client::update_task_folder`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -208,43 +374,23 @@ pub struct UpdateTaskFolder<'a> {
 }
 impl UpdateTaskFolder<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPDATE_TASK_FOLDER)
-            .path_param("folder_id", &this.folder_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("folder_id", &self.folder_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskFolder>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskFolder> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(UpdateTaskFolder, models::TaskFolder);
-static GET_ALL_TASK_GROUPS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAllTaskGroups_V2",
-    method: Method::GET,
-    path: "/v2/me/taskgroups",
-    safe: false,
-};
-impl Client {
-    /// List all task groups
-    ///
-    /// Returns a list of all the task groups in your mailbox.
-    ///
-    /// Operation `GetAllTaskGroups_V2`: `GET /v2/me/taskgroups`.
-    pub fn get_all_task_groups_v2(&self) -> GetAllTaskGroupsV2<'_> {
-        GetAllTaskGroupsV2 {
-            client: self,
-            filter: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static GET_ALL_TASK_GROUPS_V2: Operation = crate::operation(
+    "GetAllTaskGroups_V2",
+    Method::GET,
+    "/v2/me/taskgroups",
+);
 /// Request builder for [`Client::get_all_task_groups_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -272,18 +418,15 @@ impl GetAllTaskGroupsV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ALL_TASK_GROUPS_V2)
-            .query("$filter", &this.filter)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .query("$filter", &self.filter)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllTaskGroupsV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAllTaskGroupsV2Response> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -296,29 +439,11 @@ impl GetAllTaskGroupsV2<'_> {
     }
 }
 connector_runtime::into_future!(GetAllTaskGroupsV2, models::GetAllTaskGroupsV2Response);
-static CREATE_TASK_GROUP_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTaskGroup_V2",
-    method: Method::POST,
-    path: "/v2/me/taskgroups",
-    safe: false,
-};
-impl Client {
-    /// Create a task group
-    ///
-    /// This operation creates a new task group in your mailbox.
-    ///
-    /// Operation `CreateTaskGroup_V2`: `POST /v2/me/taskgroups`.
-    pub fn create_task_group_v2(
-        &self,
-        body: models::TaskGroup,
-    ) -> CreateTaskGroupV2<'_> {
-        CreateTaskGroupV2 {
-            client: self,
-            body,
-        }
-    }
-}
+static CREATE_TASK_GROUP_V2: Operation = crate::operation(
+    "CreateTaskGroup_V2",
+    Method::POST,
+    "/v2/me/taskgroups",
+);
 /// Request builder for [`Client::create_task_group_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -328,37 +453,19 @@ pub struct CreateTaskGroupV2<'a> {
 }
 impl CreateTaskGroupV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_TASK_GROUP_V2).json(&this.body)
+        self.client.connection().request(&CREATE_TASK_GROUP_V2).json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskGroup>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskGroup> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateTaskGroupV2, models::TaskGroup);
-static GET_TASK_GROUP_V1: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTaskGroup_V1",
-    method: Method::GET,
-    path: "/v1/me/taskgroups('{group_id}')",
-    safe: false,
-};
-impl Client {
-    /// Get a task group
-    ///
-    /// This operation gets a specific task group.
-    ///
-    /// Operation `GetTaskGroup_V1`: `GET /v1/me/taskgroups('{group_id}')`.
-    pub fn get_task_group_v1(&self, group_id: impl Into<String>) -> GetTaskGroupV1<'_> {
-        GetTaskGroupV1 {
-            client: self,
-            group_id: group_id.into(),
-        }
-    }
-}
+static GET_TASK_GROUP_V1: Operation = crate::operation(
+    "GetTaskGroup_V1",
+    Method::GET,
+    "/v1/me/taskgroups('{group_id}')",
+);
 /// Request builder for [`Client::get_task_group_v1`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -368,45 +475,22 @@ pub struct GetTaskGroupV1<'a> {
 }
 impl GetTaskGroupV1<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_TASK_GROUP_V1)
-            .path_param("group_id", &this.group_id, UrlEncoding::Single)
+            .path_param("group_id", &self.group_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskGroup>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskGroup> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetTaskGroupV1, models::TaskGroup);
-static UPDATE_TASK_GROUP_V1: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateTaskGroup_V1",
-    method: Method::PATCH,
-    path: "/v1/me/taskgroups('{group_id}')",
-    safe: false,
-};
-impl Client {
-    /// Update a task group
-    ///
-    /// This operation is used to modify an existing task group.
-    ///
-    /// Operation `UpdateTaskGroup_V1`: `PATCH /v1/me/taskgroups('{group_id}')`.
-    pub fn update_task_group_v1(
-        &self,
-        group_id: impl Into<String>,
-        body: models::TaskGroup,
-    ) -> UpdateTaskGroupV1<'_> {
-        UpdateTaskGroupV1 {
-            client: self,
-            group_id: group_id.into(),
-            body,
-        }
-    }
-}
+static UPDATE_TASK_GROUP_V1: Operation = crate::operation(
+    "UpdateTaskGroup_V1",
+    Method::PATCH,
+    "/v1/me/taskgroups('{group_id}')",
+);
 /// Request builder for [`Client::update_task_group_v1`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -417,47 +501,23 @@ pub struct UpdateTaskGroupV1<'a> {
 }
 impl UpdateTaskGroupV1<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPDATE_TASK_GROUP_V1)
-            .path_param("group_id", &this.group_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("group_id", &self.group_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskGroup>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskGroup> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(UpdateTaskGroupV1, models::TaskGroup);
-static GET_TASK_FOLDERS_IN_GROUP_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTaskFoldersInGroup_V2",
-    method: Method::GET,
-    path: "/v2/me/taskgroups('{group_id}')/taskfolders",
-    safe: false,
-};
-impl Client {
-    /// List task folders in group
-    ///
-    /// Returns a list of all the task folders in the specified task group in your mailbox.
-    ///
-    /// Operation `GetTaskFoldersInGroup_V2`: `GET /v2/me/taskgroups('{group_id}')/taskfolders`.
-    pub fn get_task_folders_in_group_v2(
-        &self,
-        group_id: impl Into<String>,
-    ) -> GetTaskFoldersInGroupV2<'_> {
-        GetTaskFoldersInGroupV2 {
-            client: self,
-            group_id: group_id.into(),
-            filter: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static GET_TASK_FOLDERS_IN_GROUP_V2: Operation = crate::operation(
+    "GetTaskFoldersInGroup_V2",
+    Method::GET,
+    "/v2/me/taskgroups('{group_id}')/taskfolders",
+);
 /// Request builder for [`Client::get_task_folders_in_group_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -486,19 +546,16 @@ impl GetTaskFoldersInGroupV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_TASK_FOLDERS_IN_GROUP_V2)
-            .path_param("group_id", &this.group_id, UrlEncoding::Single)
-            .query("$filter", &this.filter)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .path_param("group_id", &self.group_id, UrlEncoding::Single)
+            .query("$filter", &self.filter)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllTaskFoldersV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAllTaskFoldersV2Response> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -513,31 +570,11 @@ impl GetTaskFoldersInGroupV2<'_> {
 connector_runtime::into_future!(
     GetTaskFoldersInGroupV2, models::GetAllTaskFoldersV2Response
 );
-static CREATE_TASK_FOLDER_IN_GROUP_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTaskFolderInGroup_V2",
-    method: Method::POST,
-    path: "/v2/me/taskgroups('{group_id}')/taskfolders",
-    safe: false,
-};
-impl Client {
-    /// Create a task folder in a task group
-    ///
-    /// This operation creates a new task folder in the specified task group in your mailbox.
-    ///
-    /// Operation `CreateTaskFolderInGroup_V2`: `POST /v2/me/taskgroups('{group_id}')/taskfolders`.
-    pub fn create_task_folder_in_group_v2(
-        &self,
-        group_id: impl Into<String>,
-        body: models::TaskFolder,
-    ) -> CreateTaskFolderInGroupV2<'_> {
-        CreateTaskFolderInGroupV2 {
-            client: self,
-            group_id: group_id.into(),
-            body,
-        }
-    }
-}
+static CREATE_TASK_FOLDER_IN_GROUP_V2: Operation = crate::operation(
+    "CreateTaskFolderInGroup_V2",
+    Method::POST,
+    "/v2/me/taskgroups('{group_id}')/taskfolders",
+);
 /// Request builder for [`Client::create_task_folder_in_group_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -548,43 +585,23 @@ pub struct CreateTaskFolderInGroupV2<'a> {
 }
 impl CreateTaskFolderInGroupV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CREATE_TASK_FOLDER_IN_GROUP_V2)
-            .path_param("group_id", &this.group_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("group_id", &self.group_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskFolder>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskFolder> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateTaskFolderInGroupV2, models::TaskFolder);
-static GET_ALL_TASKS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAllTasks_V2",
-    method: Method::GET,
-    path: "/v2/me/tasks",
-    safe: false,
-};
-impl Client {
-    /// List all tasks
-    ///
-    /// Returns a list of all your tasks in your mailbox.
-    ///
-    /// Operation `GetAllTasks_V2`: `GET /v2/me/tasks`.
-    pub fn get_all_tasks_v2(&self) -> GetAllTasksV2<'_> {
-        GetAllTasksV2 {
-            client: self,
-            filter: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static GET_ALL_TASKS_V2: Operation = crate::operation(
+    "GetAllTasks_V2",
+    Method::GET,
+    "/v2/me/tasks",
+);
 /// Request builder for [`Client::get_all_tasks_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -614,18 +631,15 @@ impl GetAllTasksV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ALL_TASKS_V2)
-            .query("$filter", &this.filter)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .query("$filter", &self.filter)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllTasksV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAllTasksV2Response> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -638,32 +652,11 @@ impl GetAllTasksV2<'_> {
     }
 }
 connector_runtime::into_future!(GetAllTasksV2, models::GetAllTasksV2Response);
-static GET_TASKS_IN_FOLDER_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTasksInFolder_V2",
-    method: Method::GET,
-    path: "/v2/me/taskfolders('{folder_id}')/tasks",
-    safe: false,
-};
-impl Client {
-    /// List tasks in folder
-    ///
-    /// Returns a list of all your tasks in the specified task folder in your mailbox.
-    ///
-    /// Operation `GetTasksInFolder_V2`: `GET /v2/me/taskfolders('{folder_id}')/tasks`.
-    pub fn get_tasks_in_folder_v2(
-        &self,
-        folder_id: impl Into<String>,
-    ) -> GetTasksInFolderV2<'_> {
-        GetTasksInFolderV2 {
-            client: self,
-            folder_id: folder_id.into(),
-            filter: None,
-            top: None,
-            skip: None,
-        }
-    }
-}
+static GET_TASKS_IN_FOLDER_V2: Operation = crate::operation(
+    "GetTasksInFolder_V2",
+    Method::GET,
+    "/v2/me/taskfolders('{folder_id}')/tasks",
+);
 /// Request builder for [`Client::get_tasks_in_folder_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -694,19 +687,16 @@ impl GetTasksInFolderV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_TASKS_IN_FOLDER_V2)
-            .path_param("folder_id", &this.folder_id, UrlEncoding::Single)
-            .query("$filter", &this.filter)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
+            .path_param("folder_id", &self.folder_id, UrlEncoding::Single)
+            .query("$filter", &self.filter)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllTasksV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAllTasksV2Response> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -719,23 +709,11 @@ impl GetTasksInFolderV2<'_> {
     }
 }
 connector_runtime::into_future!(GetTasksInFolderV2, models::GetAllTasksV2Response);
-static CREATE_TASK_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTask_V3",
-    method: Method::POST,
-    path: "/v3/me/tasks",
-    safe: false,
-};
-impl Client {
-    /// Create a task
-    ///
-    /// This operation creates a new task in the default task folder (`Tasks`) in your mailbox.
-    ///
-    /// Operation `CreateTask_V3`: `POST /v3/me/tasks`.
-    pub fn create_task_v3(&self, body: models::CreateTaskOs) -> CreateTaskV3<'_> {
-        CreateTaskV3 { client: self, body }
-    }
-}
+static CREATE_TASK_V3: Operation = crate::operation(
+    "CreateTask_V3",
+    Method::POST,
+    "/v3/me/tasks",
+);
 /// Request builder for [`Client::create_task_v3`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -745,42 +723,19 @@ pub struct CreateTaskV3<'a> {
 }
 impl CreateTaskV3<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_TASK_V3).json(&this.body)
+        self.client.connection().request(&CREATE_TASK_V3).json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskOs>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskOs> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateTaskV3, models::TaskOs);
-static CREATE_TASK_IN_FOLDER_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTaskInFolder_V3",
-    method: Method::POST,
-    path: "/v3/me/taskfolders('{folder_id}')/tasks",
-    safe: false,
-};
-impl Client {
-    /// Create a task in folder
-    ///
-    /// This operation creates a new task in the specified task folder in your mailbox.
-    ///
-    /// Operation `CreateTaskInFolder_V3`: `POST /v3/me/taskfolders('{folder_id}')/tasks`.
-    pub fn create_task_in_folder_v3(
-        &self,
-        folder_id: impl Into<String>,
-        body: models::CreateTaskOs,
-    ) -> CreateTaskInFolderV3<'_> {
-        CreateTaskInFolderV3 {
-            client: self,
-            folder_id: folder_id.into(),
-            body,
-        }
-    }
-}
+static CREATE_TASK_IN_FOLDER_V3: Operation = crate::operation(
+    "CreateTaskInFolder_V3",
+    Method::POST,
+    "/v3/me/taskfolders('{folder_id}')/tasks",
+);
 /// Request builder for [`Client::create_task_in_folder_v3`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -791,41 +746,23 @@ pub struct CreateTaskInFolderV3<'a> {
 }
 impl CreateTaskInFolderV3<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CREATE_TASK_IN_FOLDER_V3)
-            .path_param("folder_id", &this.folder_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("folder_id", &self.folder_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskOs>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskOs> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateTaskInFolderV3, models::TaskOs);
-static GET_TASK_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTask_V2",
-    method: Method::GET,
-    path: "/v2/me/tasks('{task_id}')",
-    safe: false,
-};
-impl Client {
-    /// Get a task
-    ///
-    /// This operation gets a specific task.
-    ///
-    /// Operation `GetTask_V2`: `GET /v2/me/tasks('{task_id}')`.
-    pub fn get_task_v2(&self, task_id: impl Into<String>) -> GetTaskV2<'_> {
-        GetTaskV2 {
-            client: self,
-            task_id: task_id.into(),
-        }
-    }
-}
+static GET_TASK_V2: Operation = crate::operation(
+    "GetTask_V2",
+    Method::GET,
+    "/v2/me/tasks('{task_id}')",
+);
 /// Request builder for [`Client::get_task_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -835,45 +772,22 @@ pub struct GetTaskV2<'a> {
 }
 impl GetTaskV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_TASK_V2)
-            .path_param("task_id", &this.task_id, UrlEncoding::Single)
+            .path_param("task_id", &self.task_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskOs>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskOs> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetTaskV2, models::TaskOs);
-static UPDATE_TASK_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateTask_V2",
-    method: Method::PATCH,
-    path: "/v2/me/tasks('{task_id}')",
-    safe: false,
-};
-impl Client {
-    /// Update a task
-    ///
-    /// This operation is used to modify an existing task.
-    ///
-    /// Operation `UpdateTask_V2`: `PATCH /v2/me/tasks('{task_id}')`.
-    pub fn update_task_v2(
-        &self,
-        task_id: impl Into<String>,
-        body: models::PatchTaskOs,
-    ) -> UpdateTaskV2<'_> {
-        UpdateTaskV2 {
-            client: self,
-            task_id: task_id.into(),
-            body,
-        }
-    }
-}
+static UPDATE_TASK_V2: Operation = crate::operation(
+    "UpdateTask_V2",
+    Method::PATCH,
+    "/v2/me/tasks('{task_id}')",
+);
 /// Request builder for [`Client::update_task_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -884,41 +798,23 @@ pub struct UpdateTaskV2<'a> {
 }
 impl UpdateTaskV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPDATE_TASK_V2)
-            .path_param("task_id", &this.task_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("task_id", &self.task_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TaskOs>>> {
+    pub fn send_with_response(self) -> Pending<models::TaskOs> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(UpdateTaskV2, models::TaskOs);
-static DELETE_TASK_V1: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteTask_V1",
-    method: Method::DELETE,
-    path: "/v1/me/tasks('{task_id}')",
-    safe: false,
-};
-impl Client {
-    /// Delete a task
-    ///
-    /// This operation will delete an existing task.
-    ///
-    /// Operation `DeleteTask_V1`: `DELETE /v1/me/tasks('{task_id}')`.
-    pub fn delete_task_v1(&self, task_id: impl Into<String>) -> DeleteTaskV1<'_> {
-        DeleteTaskV1 {
-            client: self,
-            task_id: task_id.into(),
-        }
-    }
-}
+static DELETE_TASK_V1: Operation = crate::operation(
+    "DeleteTask_V1",
+    Method::DELETE,
+    "/v1/me/tasks('{task_id}')",
+);
 /// Request builder for [`Client::delete_task_v1`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -928,38 +824,22 @@ pub struct DeleteTaskV1<'a> {
 }
 impl DeleteTaskV1<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_TASK_V1)
-            .path_param("task_id", &this.task_id, UrlEncoding::Single)
+            .path_param("task_id", &self.task_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(DeleteTaskV1, ());
-static COMPLETE_TASK_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CompleteTask_V2",
-    method: Method::POST,
-    path: "/v2/me/tasks('{task_id}')/complete",
-    safe: false,
-};
-impl Client {
-    /// Complete a task
-    ///
-    /// Completes a task and sets the `CompletedDateTime` property to the current date, and `Status` property to `Completed`.
-    ///
-    /// Operation `CompleteTask_V2`: `POST /v2/me/tasks('{task_id}')/complete`.
-    pub fn complete_task_v2(&self, task_id: impl Into<String>) -> CompleteTaskV2<'_> {
-        CompleteTaskV2 {
-            client: self,
-            task_id: task_id.into(),
-        }
-    }
-}
+static COMPLETE_TASK_V2: Operation = crate::operation(
+    "CompleteTask_V2",
+    Method::POST,
+    "/v2/me/tasks('{task_id}')/complete",
+);
 /// Request builder for [`Client::complete_task_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -969,16 +849,13 @@ pub struct CompleteTaskV2<'a> {
 }
 impl CompleteTaskV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&COMPLETE_TASK_V2)
-            .path_param("task_id", &this.task_id, UrlEncoding::Single)
+            .path_param("task_id", &self.task_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CompleteTaskV2Response>>> {
+    pub fn send_with_response(self) -> Pending<models::CompleteTaskV2Response> {
         self.request().send_json()
     }
 }

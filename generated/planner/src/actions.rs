@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static GET_TASK_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTask_V2",
-    method: Method::GET,
-    path: "/v1.0/planner/tasks/{id}",
-    safe: false,
-};
 impl Client {
     /// Get a task
     ///
@@ -31,38 +23,6 @@ impl Client {
             id: id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_task_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetTaskV2<'a> {
-    client: &'a Client,
-    id: String,
-}
-impl GetTaskV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_TASK_V2)
-            .path_param("id", &this.id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTaskResponseV2>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetTaskV2, models::GetTaskResponseV2);
-static DELETE_TASK: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteTask",
-    method: Method::DELETE,
-    path: "/v1.0/planner/tasks/{id}",
-    safe: false,
-};
-impl Client {
     /// Delete a task
     ///
     /// Deletes an existing Planner task.
@@ -74,36 +34,6 @@ impl Client {
             id: id.into(),
         }
     }
-}
-/// Request builder for [`Client::delete_task`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DeleteTask<'a> {
-    client: &'a Client,
-    id: String,
-}
-impl DeleteTask<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&DELETE_TASK)
-            .path_param("id", &this.id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(DeleteTask, ());
-static UPDATE_TASK_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateTask_V3",
-    method: Method::PATCH,
-    path: "/v2/v1.0/planner/tasks/{id}",
-    safe: false,
-};
-impl Client {
     /// Update a task (V2)
     ///
     /// Update an existing Planner task.
@@ -120,41 +50,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::update_task_v3`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateTaskV3<'a> {
-    client: &'a Client,
-    id: String,
-    body: models::UpdateTaskRequestV3,
-}
-impl UpdateTaskV3<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&UPDATE_TASK_V3)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .header("prefer", " return=representation")
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTaskResponseV2>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(UpdateTaskV3, models::GetTaskResponseV2);
-static CREATE_TASK_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTask_V3",
-    method: Method::POST,
-    path: "/v2/v1.0/planner/tasks",
-    safe: false,
-};
-impl Client {
     /// Create a task
     ///
     /// Create a new task in Planner.
@@ -163,39 +58,6 @@ impl Client {
     pub fn create_task_v3(&self, body: models::CreateTaskRequestV3) -> CreateTaskV3<'_> {
         CreateTaskV3 { client: self, body }
     }
-}
-/// Request builder for [`Client::create_task_v3`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateTaskV3<'a> {
-    client: &'a Client,
-    body: models::CreateTaskRequestV3,
-}
-impl CreateTaskV3<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&CREATE_TASK_V3)
-            .header("prefer", " return=representation")
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTaskResponseV2>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateTaskV3, models::GetTaskResponseV2);
-static CREATE_TASK_V4: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTask_V4",
-    method: Method::POST,
-    path: "/v2/beta/planner/tasks",
-    safe: false,
-};
-impl Client {
     /// Create a task
     ///
     /// Create a new task in Planner.
@@ -204,39 +66,6 @@ impl Client {
     pub fn create_task_v4(&self, body: models::CreateTaskRequestV4) -> CreateTaskV4<'_> {
         CreateTaskV4 { client: self, body }
     }
-}
-/// Request builder for [`Client::create_task_v4`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateTaskV4<'a> {
-    client: &'a Client,
-    body: models::CreateTaskRequestV4,
-}
-impl CreateTaskV4<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&CREATE_TASK_V4)
-            .header("prefer", " return=representation")
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTaskResponseV3>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateTaskV4, models::GetTaskResponseV3);
-static LIST_TASKS_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListTasks_V3",
-    method: Method::GET,
-    path: "/v2/v1.0/planner/plans/{id}/tasks",
-    safe: false,
-};
-impl Client {
     /// List tasks
     ///
     /// List the tasks in a plan.
@@ -253,50 +82,6 @@ impl Client {
             id: id.into(),
         }
     }
-}
-/// Request builder for [`Client::list_tasks_v3`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListTasksV3<'a> {
-    client: &'a Client,
-    group_id: String,
-    id: String,
-}
-impl ListTasksV3<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&LIST_TASKS_V3)
-            .query("groupId", &this.group_id)
-            .path_param("id", &this.id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListTasksResponseV2>>> {
-        self.request().send_json()
-    }
-    /// Sends the request and streams the items of every page, following next links.
-    pub fn into_stream(
-        self,
-    ) -> connector_runtime::ItemStream<models::GetTaskResponseV2> {
-        self.request()
-            .into_stream(connector_runtime::Paging {
-                items: "value",
-                next_link: "@odata.nextLink",
-            })
-    }
-}
-connector_runtime::into_future!(ListTasksV3, models::ListTasksResponseV2);
-static LIST_MY_TASKS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListMyTasks_V2",
-    method: Method::GET,
-    path: "/v1.0/me/planner/tasks",
-    safe: false,
-};
-impl Client {
     /// List my tasks
     ///
     /// List the tasks assigned to me.
@@ -305,44 +90,6 @@ impl Client {
     pub fn list_my_tasks_v2(&self) -> ListMyTasksV2<'_> {
         ListMyTasksV2 { client: self }
     }
-}
-/// Request builder for [`Client::list_my_tasks_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListMyTasksV2<'a> {
-    client: &'a Client,
-}
-impl ListMyTasksV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&LIST_MY_TASKS_V2)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListTasksResponseV2>>> {
-        self.request().send_json()
-    }
-    /// Sends the request and streams the items of every page, following next links.
-    pub fn into_stream(
-        self,
-    ) -> connector_runtime::ItemStream<models::GetTaskResponseV2> {
-        self.request()
-            .into_stream(connector_runtime::Paging {
-                items: "value",
-                next_link: "@odata.nextLink",
-            })
-    }
-}
-connector_runtime::into_future!(ListMyTasksV2, models::ListTasksResponseV2);
-static UNASSIGN_USERS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UnassignUsers",
-    method: Method::PATCH,
-    path: "/v1.0/planner/tasks/{id}/unassignusers",
-    safe: false,
-};
-impl Client {
     /// Remove assignees from a task
     ///
     /// Remove assignees from an existing Planner task.
@@ -359,41 +106,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::unassign_users`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UnassignUsers<'a> {
-    client: &'a Client,
-    id: String,
-    body: models::UnassignUsersBody,
-}
-impl UnassignUsers<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&UNASSIGN_USERS)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .header("prefer", " return=representation")
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTaskResponseV2>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(UnassignUsers, models::GetTaskResponseV2);
-static ASSIGN_USERS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AssignUsers",
-    method: Method::PATCH,
-    path: "/v1.0/planner/tasks/{id}/assignusers",
-    safe: false,
-};
-impl Client {
     /// Add assignees to a task
     ///
     /// Add assignees to an existing Planner task.
@@ -410,41 +122,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::assign_users`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AssignUsers<'a> {
-    client: &'a Client,
-    id: String,
-    body: models::AssignUsersBody,
-}
-impl AssignUsers<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&ASSIGN_USERS)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .header("prefer", " return=representation")
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTaskResponseV2>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(AssignUsers, models::GetTaskResponseV2);
-static LIST_BUCKETS_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListBuckets_V3",
-    method: Method::GET,
-    path: "/v2/v1.0/planner/plans/{id}/buckets",
-    safe: false,
-};
-impl Client {
     /// List buckets
     ///
     /// List the buckets in a plan.
@@ -461,40 +138,6 @@ impl Client {
             id: id.into(),
         }
     }
-}
-/// Request builder for [`Client::list_buckets_v3`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListBucketsV3<'a> {
-    client: &'a Client,
-    group_id: String,
-    id: String,
-}
-impl ListBucketsV3<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&LIST_BUCKETS_V3)
-            .query("groupId", &this.group_id)
-            .path_param("id", &this.id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListBucketsResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(ListBucketsV3, models::ListBucketsResponse);
-static CREATE_BUCKET_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateBucket_V2",
-    method: Method::POST,
-    path: "/v2/v1.0/planner/buckets",
-    safe: false,
-};
-impl Client {
     /// Create a bucket
     ///
     /// Create a bucket in Planner for the specified plan and group.
@@ -509,35 +152,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::create_bucket_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateBucketV2<'a> {
-    client: &'a Client,
-    body: models::CreateBucketV2Body,
-}
-impl CreateBucketV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_BUCKET_V2).json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateBucketResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateBucketV2, models::CreateBucketResponse);
-static GET_TASK_DETAILS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTaskDetails_V2",
-    method: Method::GET,
-    path: "/v1.0/planner/tasks/{id}/details",
-    safe: false,
-};
-impl Client {
     /// Get task details
     ///
     /// Get the task details for an existing task.
@@ -549,38 +163,6 @@ impl Client {
             id: id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_task_details_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetTaskDetailsV2<'a> {
-    client: &'a Client,
-    id: String,
-}
-impl GetTaskDetailsV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_TASK_DETAILS_V2)
-            .path_param("id", &this.id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTaskDetailsResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetTaskDetailsV2, models::GetTaskDetailsResponse);
-static UPDATE_TASK_DETAILS_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateTaskDetails_V2",
-    method: Method::PATCH,
-    path: "/v1.0/planner/tasks/{id}/details",
-    safe: false,
-};
-impl Client {
     /// Update task details
     ///
     /// Update the task details for an existing task.
@@ -597,41 +179,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::update_task_details_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateTaskDetailsV2<'a> {
-    client: &'a Client,
-    id: String,
-    body: models::UpdateTaskDetailsRequest,
-}
-impl UpdateTaskDetailsV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&UPDATE_TASK_DETAILS_V2)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .header("prefer", " return=representation")
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTaskDetailsResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(UpdateTaskDetailsV2, models::GetTaskDetailsResponse);
-static LIST_GROUP_PLANS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListGroupPlans",
-    method: Method::GET,
-    path: "/v1.0/groups/{groupId}/planner/plans",
-    safe: false,
-};
-impl Client {
     /// List plans for a group
     ///
     /// List plans owned by the group specified.
@@ -643,38 +190,6 @@ impl Client {
             group_id: group_id.into(),
         }
     }
-}
-/// Request builder for [`Client::list_group_plans`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ListGroupPlans<'a> {
-    client: &'a Client,
-    group_id: String,
-}
-impl ListGroupPlans<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&LIST_GROUP_PLANS)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListMyPlansResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(ListGroupPlans, models::ListMyPlansResponse);
-static LIST_GROUPS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListGroups",
-    method: Method::GET,
-    path: "/v1.0/me/memberOf",
-    safe: false,
-};
-impl Client {
     /// List groups that I am member of
     ///
     /// Get groups that the user is a direct member of.
@@ -684,6 +199,392 @@ impl Client {
         ListGroups { client: self }
     }
 }
+static GET_TASK_V2: Operation = crate::operation(
+    "GetTask_V2",
+    Method::GET,
+    "/v1.0/planner/tasks/{id}",
+);
+/// Request builder for [`Client::get_task_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetTaskV2<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl GetTaskV2<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_TASK_V2)
+            .path_param("id", &self.id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTaskResponseV2> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetTaskV2, models::GetTaskResponseV2);
+static DELETE_TASK: Operation = crate::operation(
+    "DeleteTask",
+    Method::DELETE,
+    "/v1.0/planner/tasks/{id}",
+);
+/// Request builder for [`Client::delete_task`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteTask<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl DeleteTask<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&DELETE_TASK)
+            .path_param("id", &self.id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(DeleteTask, ());
+static UPDATE_TASK_V3: Operation = crate::operation(
+    "UpdateTask_V3",
+    Method::PATCH,
+    "/v2/v1.0/planner/tasks/{id}",
+);
+/// Request builder for [`Client::update_task_v3`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateTaskV3<'a> {
+    client: &'a Client,
+    id: String,
+    body: models::UpdateTaskRequestV3,
+}
+impl UpdateTaskV3<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&UPDATE_TASK_V3)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .header("prefer", " return=representation")
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTaskResponseV2> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(UpdateTaskV3, models::GetTaskResponseV2);
+static CREATE_TASK_V3: Operation = crate::operation(
+    "CreateTask_V3",
+    Method::POST,
+    "/v2/v1.0/planner/tasks",
+);
+/// Request builder for [`Client::create_task_v3`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateTaskV3<'a> {
+    client: &'a Client,
+    body: models::CreateTaskRequestV3,
+}
+impl CreateTaskV3<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&CREATE_TASK_V3)
+            .header("prefer", " return=representation")
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTaskResponseV2> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateTaskV3, models::GetTaskResponseV2);
+static CREATE_TASK_V4: Operation = crate::operation(
+    "CreateTask_V4",
+    Method::POST,
+    "/v2/beta/planner/tasks",
+);
+/// Request builder for [`Client::create_task_v4`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateTaskV4<'a> {
+    client: &'a Client,
+    body: models::CreateTaskRequestV4,
+}
+impl CreateTaskV4<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&CREATE_TASK_V4)
+            .header("prefer", " return=representation")
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTaskResponseV3> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateTaskV4, models::GetTaskResponseV3);
+static LIST_TASKS_V3: Operation = crate::operation(
+    "ListTasks_V3",
+    Method::GET,
+    "/v2/v1.0/planner/plans/{id}/tasks",
+);
+/// Request builder for [`Client::list_tasks_v3`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListTasksV3<'a> {
+    client: &'a Client,
+    group_id: String,
+    id: String,
+}
+impl ListTasksV3<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&LIST_TASKS_V3)
+            .query("groupId", &self.group_id)
+            .path_param("id", &self.id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::ListTasksResponseV2> {
+        self.request().send_json()
+    }
+    /// Sends the request and streams the items of every page, following next links.
+    pub fn into_stream(
+        self,
+    ) -> connector_runtime::ItemStream<models::GetTaskResponseV2> {
+        self.request()
+            .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+}
+connector_runtime::into_future!(ListTasksV3, models::ListTasksResponseV2);
+static LIST_MY_TASKS_V2: Operation = crate::operation(
+    "ListMyTasks_V2",
+    Method::GET,
+    "/v1.0/me/planner/tasks",
+);
+/// Request builder for [`Client::list_my_tasks_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListMyTasksV2<'a> {
+    client: &'a Client,
+}
+impl ListMyTasksV2<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&LIST_MY_TASKS_V2)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::ListTasksResponseV2> {
+        self.request().send_json()
+    }
+    /// Sends the request and streams the items of every page, following next links.
+    pub fn into_stream(
+        self,
+    ) -> connector_runtime::ItemStream<models::GetTaskResponseV2> {
+        self.request()
+            .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+}
+connector_runtime::into_future!(ListMyTasksV2, models::ListTasksResponseV2);
+static UNASSIGN_USERS: Operation = crate::operation(
+    "UnassignUsers",
+    Method::PATCH,
+    "/v1.0/planner/tasks/{id}/unassignusers",
+);
+/// Request builder for [`Client::unassign_users`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UnassignUsers<'a> {
+    client: &'a Client,
+    id: String,
+    body: models::UnassignUsersBody,
+}
+impl UnassignUsers<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&UNASSIGN_USERS)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .header("prefer", " return=representation")
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTaskResponseV2> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(UnassignUsers, models::GetTaskResponseV2);
+static ASSIGN_USERS: Operation = crate::operation(
+    "AssignUsers",
+    Method::PATCH,
+    "/v1.0/planner/tasks/{id}/assignusers",
+);
+/// Request builder for [`Client::assign_users`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AssignUsers<'a> {
+    client: &'a Client,
+    id: String,
+    body: models::AssignUsersBody,
+}
+impl AssignUsers<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&ASSIGN_USERS)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .header("prefer", " return=representation")
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTaskResponseV2> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(AssignUsers, models::GetTaskResponseV2);
+static LIST_BUCKETS_V3: Operation = crate::operation(
+    "ListBuckets_V3",
+    Method::GET,
+    "/v2/v1.0/planner/plans/{id}/buckets",
+);
+/// Request builder for [`Client::list_buckets_v3`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListBucketsV3<'a> {
+    client: &'a Client,
+    group_id: String,
+    id: String,
+}
+impl ListBucketsV3<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&LIST_BUCKETS_V3)
+            .query("groupId", &self.group_id)
+            .path_param("id", &self.id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::ListBucketsResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(ListBucketsV3, models::ListBucketsResponse);
+static CREATE_BUCKET_V2: Operation = crate::operation(
+    "CreateBucket_V2",
+    Method::POST,
+    "/v2/v1.0/planner/buckets",
+);
+/// Request builder for [`Client::create_bucket_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateBucketV2<'a> {
+    client: &'a Client,
+    body: models::CreateBucketV2Body,
+}
+impl CreateBucketV2<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&CREATE_BUCKET_V2).json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::CreateBucketResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateBucketV2, models::CreateBucketResponse);
+static GET_TASK_DETAILS_V2: Operation = crate::operation(
+    "GetTaskDetails_V2",
+    Method::GET,
+    "/v1.0/planner/tasks/{id}/details",
+);
+/// Request builder for [`Client::get_task_details_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetTaskDetailsV2<'a> {
+    client: &'a Client,
+    id: String,
+}
+impl GetTaskDetailsV2<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_TASK_DETAILS_V2)
+            .path_param("id", &self.id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTaskDetailsResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetTaskDetailsV2, models::GetTaskDetailsResponse);
+static UPDATE_TASK_DETAILS_V2: Operation = crate::operation(
+    "UpdateTaskDetails_V2",
+    Method::PATCH,
+    "/v1.0/planner/tasks/{id}/details",
+);
+/// Request builder for [`Client::update_task_details_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateTaskDetailsV2<'a> {
+    client: &'a Client,
+    id: String,
+    body: models::UpdateTaskDetailsRequest,
+}
+impl UpdateTaskDetailsV2<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&UPDATE_TASK_DETAILS_V2)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .header("prefer", " return=representation")
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTaskDetailsResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(UpdateTaskDetailsV2, models::GetTaskDetailsResponse);
+static LIST_GROUP_PLANS: Operation = crate::operation(
+    "ListGroupPlans",
+    Method::GET,
+    "/v1.0/groups/{groupId}/planner/plans",
+);
+/// Request builder for [`Client::list_group_plans`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListGroupPlans<'a> {
+    client: &'a Client,
+    group_id: String,
+}
+impl ListGroupPlans<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&LIST_GROUP_PLANS)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::ListMyPlansResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(ListGroupPlans, models::ListMyPlansResponse);
+static LIST_GROUPS: Operation = crate::operation(
+    "ListGroups",
+    Method::GET,
+    "/v1.0/me/memberOf",
+);
 /// Request builder for [`Client::list_groups`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -692,13 +593,10 @@ pub struct ListGroups<'a> {
 }
 impl ListGroups<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&LIST_GROUPS)
+        self.client.connection().request(&LIST_GROUPS)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListGroupsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListGroupsResponse> {
         self.request().send_json()
     }
 }

@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static GET_TABLE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTable",
-    method: Method::GET,
-    path: "/{connectionId}/$metadata.json/datasets/default/tables/{table}",
-    safe: false,
-};
 impl Client {
     /// Get object metadata
     ///
@@ -31,38 +23,6 @@ impl Client {
             table: table.into(),
         }
     }
-}
-/// Request builder for [`Client::get_table`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetTable<'a> {
-    client: &'a Client,
-    table: String,
-}
-impl GetTable<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_TABLE)
-            .path_param("table", &this.table, UrlEncoding::Double)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TableMetadata>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetTable, models::TableMetadata);
-static GET_METADATA_FOR_GET_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMetadataForGetItem",
-    method: Method::GET,
-    path: "/{connectionId}/$metadata.json/datasets/default/tables/{table}/getitem",
-    safe: false,
-};
-impl Client {
     /// Calls `GetMetadataForGetItem`.
     ///
     /// Operation `GetMetadataForGetItem`: `GET /{connectionId}/$metadata.json/datasets/default/tables/{table}/getitem`.
@@ -75,38 +35,6 @@ impl Client {
             table: table.into(),
         }
     }
-}
-/// Request builder for [`Client::get_metadata_for_get_item`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetMetadataForGetItem<'a> {
-    client: &'a Client,
-    table: String,
-}
-impl GetMetadataForGetItem<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_METADATA_FOR_GET_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TableMetadata>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetMetadataForGetItem, models::TableMetadata);
-static GET_METADATA_FOR_PATCH_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMetadataForPatchItem",
-    method: Method::GET,
-    path: "/{connectionId}/$metadata.json/datasets/default/tables/{table}/patchitem",
-    safe: false,
-};
-impl Client {
     /// Calls `GetMetadataForPatchItem`.
     ///
     /// Operation `GetMetadataForPatchItem`: `GET /{connectionId}/$metadata.json/datasets/default/tables/{table}/patchitem`.
@@ -119,38 +47,6 @@ impl Client {
             table: table.into(),
         }
     }
-}
-/// Request builder for [`Client::get_metadata_for_patch_item`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetMetadataForPatchItem<'a> {
-    client: &'a Client,
-    table: String,
-}
-impl GetMetadataForPatchItem<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_METADATA_FOR_PATCH_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TableMetadata>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetMetadataForPatchItem, models::TableMetadata);
-static GET_METADATA_FOR_POST_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMetadataForPostItem",
-    method: Method::GET,
-    path: "/{connectionId}/$metadata.json/datasets/default/tables/{table}/postitem",
-    safe: false,
-};
-impl Client {
     /// Calls `GetMetadataForPostItem`.
     ///
     /// Operation `GetMetadataForPostItem`: `GET /{connectionId}/$metadata.json/datasets/default/tables/{table}/postitem`.
@@ -163,38 +59,6 @@ impl Client {
             table: table.into(),
         }
     }
-}
-/// Request builder for [`Client::get_metadata_for_post_item`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetMetadataForPostItem<'a> {
-    client: &'a Client,
-    table: String,
-}
-impl GetMetadataForPostItem<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_METADATA_FOR_POST_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TableMetadata>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetMetadataForPostItem, models::TableMetadata);
-static CREATE_JOB_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateJobV2",
-    method: Method::POST,
-    path: "/{connectionId}/bulk/createjob",
-    safe: false,
-};
-impl Client {
     /// Create a job (V2)
     ///
     /// Creates a job, which represents a bulk operation (and associated data) that is sent to Salesforce for asynchronous processing. Provide job data via an Upload Job Data request.
@@ -209,35 +73,6 @@ impl Client {
             parameters,
         }
     }
-}
-/// Request builder for [`Client::create_job_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateJobV2<'a> {
-    client: &'a Client,
-    parameters: models::CreateJobParameters,
-}
-impl CreateJobV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_JOB_V2).json(&this.parameters)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateJobResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateJobV2, models::CreateJobResponse);
-static HTTP_REQUEST: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "HttpRequest",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/httprequest",
-    safe: false,
-};
-impl Client {
     /// Send an HTTP request
     ///
     /// Construct a Salesforce REST API request to invoke
@@ -261,7 +96,596 @@ impl Client {
             body: None,
         }
     }
+    /// Get all jobs
+    ///
+    /// Get a list of all jobs
+    ///
+    /// Operation `GetAllJobs`: `GET /{connectionId}/codeless/jobs/ingest`.
+    pub fn get_all_jobs(&self) -> GetAllJobs<'_> {
+        GetAllJobs {
+            client: self,
+            concurreny_mode: None,
+            is_pk_chunking_enabled: None,
+            job_type: None,
+            query_locator: None,
+        }
+    }
+    /// Create a job
+    ///
+    /// Creates a job, which represents a bulk operation (and associated data) that is sent to Salesforce for asynchronous processing. Provide job data via an Upload Job Data request.
+    ///
+    /// Operation `CreateJob`: `POST /{connectionId}/codeless/jobs/ingest`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn create_job(&self, body: models::CreateJobRequest) -> CreateJob<'_> {
+        CreateJob { client: self, body }
+    }
+    /// Get job info
+    ///
+    /// Retrieves detailed information about a job.
+    ///
+    /// Operation `GetJobInfo`: `GET /{connectionId}/codeless/jobs/ingest/{jobId}`.
+    pub fn get_job_info(&self, job_id: impl Into<String>) -> GetJobInfo<'_> {
+        GetJobInfo {
+            client: self,
+            job_id: job_id.into(),
+        }
+    }
+    /// Delete a job
+    ///
+    /// Deletes a job. To be deleted, a job must have a state of UploadComplete, JobComplete, Aborted, or Failed.
+    ///
+    /// Operation `DeleteJob`: `DELETE /{connectionId}/codeless/jobs/ingest/{jobId}`.
+    pub fn delete_job(&self, job_id: impl Into<String>) -> DeleteJob<'_> {
+        DeleteJob {
+            client: self,
+            job_id: job_id.into(),
+        }
+    }
+    /// Close or abort a job
+    ///
+    /// Closes or aborts a job. Use UploadComplete to close a job, or Aborted to abort a job. If you close a job, Salesforce queues the job and uploaded data for processing, and you can’t add any additional job data. If you abort a job, the job does not get queued or processed.
+    ///
+    /// Operation `CloseJob`: `PATCH /{connectionId}/codeless/jobs/ingest/{jobId}`.
+    pub fn close_job(
+        &self,
+        job_id: impl Into<String>,
+        body: models::CloseJobRequest,
+    ) -> CloseJob<'_> {
+        CloseJob {
+            client: self,
+            job_id: job_id.into(),
+            body,
+        }
+    }
+    /// Upload job data
+    ///
+    /// Uploads data for a job using CSV data.
+    ///
+    /// Operation `UploadJobData`: `PUT /{connectionId}/codeless/jobs/ingest/{jobId}/batches`.
+    pub fn upload_job_data(
+        &self,
+        job_id: impl Into<String>,
+        body: impl Into<connector_runtime::bytes::Bytes>,
+    ) -> UploadJobData<'_> {
+        UploadJobData {
+            client: self,
+            job_id: job_id.into(),
+            body: body.into(),
+        }
+    }
+    /// Get job results
+    ///
+    /// Retrieves a list of records based on the result type for a completed job.
+    ///
+    /// Operation `GetJobRecordResults`: `GET /{connectionId}/codeless/jobs/ingest/{jobId}/results`.
+    pub fn get_job_record_results(
+        &self,
+        job_id: impl Into<String>,
+        result_type: models::GetJobRecordResultsResultType,
+    ) -> GetJobRecordResults<'_> {
+        GetJobRecordResults {
+            client: self,
+            job_id: job_id.into(),
+            result_type,
+        }
+    }
+    /// Execute SOSL search query
+    ///
+    /// Execute the specified SOSL search qyery
+    ///
+    /// Operation `ExecuteSOSLQuery`: `GET /{connectionId}/codeless/search`.
+    pub fn execute_sosl_query(&self, q: impl Into<String>) -> ExecuteSoslQuery<'_> {
+        ExecuteSoslQuery {
+            client: self,
+            q: q.into(),
+        }
+    }
+    /// Get object types
+    ///
+    /// This operation lists the available Salesforce object types.
+    ///
+    /// Operation `GetTables`: `GET /{connectionId}/datasets/default/tables`.
+    pub fn get_tables(&self) -> GetTables<'_> {
+        GetTables { client: self }
+    }
+    /// Get Account records from Salesforce
+    ///
+    /// This operation gets Account records from Salesforce.
+    ///
+    /// Operation `GetItems_table_account`: `GET /{connectionId}/datasets/default/tables/account/items`.
+    pub fn get_items_table_account(&self) -> GetItemsTableAccount<'_> {
+        GetItemsTableAccount {
+            client: self,
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            select: None,
+        }
+    }
+    /// Get Case records from Salesforce
+    ///
+    /// This operation gets Case records from Salesforce.
+    ///
+    /// Operation `GetItems_table_case`: `GET /{connectionId}/datasets/default/tables/case/items`.
+    pub fn get_items_table_case(&self) -> GetItemsTableCase<'_> {
+        GetItemsTableCase {
+            client: self,
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            select: None,
+        }
+    }
+    /// Get Contact records from Salesforce
+    ///
+    /// This operation gets Contact records from Salesforce.
+    ///
+    /// Operation `GetItems_table_contact`: `GET /{connectionId}/datasets/default/tables/contact/items`.
+    pub fn get_items_table_contact(&self) -> GetItemsTableContact<'_> {
+        GetItemsTableContact {
+            client: self,
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            select: None,
+        }
+    }
+    /// Get Opportunity records from Salesforce
+    ///
+    /// This operation gets Opportunity records from Salesforce.
+    ///
+    /// Operation `GetItems_table_opportunity`: `GET /{connectionId}/datasets/default/tables/opportunity/items`.
+    pub fn get_items_table_opportunity(&self) -> GetItemsTableOpportunity<'_> {
+        GetItemsTableOpportunity {
+            client: self,
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            select: None,
+        }
+    }
+    /// Get Product records from Salesforce
+    ///
+    /// This operation gets Product records from Salesforce.
+    ///
+    /// Operation `GetItems_table_product2`: `GET /{connectionId}/datasets/default/tables/product2/items`.
+    pub fn get_items_table_product2(&self) -> GetItemsTableProduct2<'_> {
+        GetItemsTableProduct2 {
+            client: self,
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            select: None,
+        }
+    }
+    /// Get User records from Salesforce
+    ///
+    /// This operation gets User records from Salesforce.
+    ///
+    /// Operation `GetItems_table_user`: `GET /{connectionId}/datasets/default/tables/user/items`.
+    pub fn get_items_table_user(&self) -> GetItemsTableUser<'_> {
+        GetItemsTableUser {
+            client: self,
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            select: None,
+        }
+    }
+    /// Get External ID Fields
+    ///
+    /// This operation retrieves external ID fields of Salesforce object type.
+    ///
+    /// Operation `GetExternalIdFields`: `GET /{connectionId}/datasets/default/tables/{table}/externalIdFields`.
+    pub fn get_external_id_fields(
+        &self,
+        table: impl Into<String>,
+    ) -> GetExternalIdFields<'_> {
+        GetExternalIdFields {
+            client: self,
+            table: table.into(),
+        }
+    }
+    /// Get a Record by External ID
+    ///
+    /// This operation retrieves a record using an external ID.
+    ///
+    /// Operation `GetItemByExternalId`: `GET /{connectionId}/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}`.
+    pub fn get_item_by_external_id(
+        &self,
+        table: impl Into<String>,
+        external_id_field: impl Into<String>,
+        external_id: impl Into<String>,
+    ) -> GetItemByExternalId<'_> {
+        GetItemByExternalId {
+            client: self,
+            table: table.into(),
+            external_id_field: external_id_field.into(),
+            external_id: external_id.into(),
+        }
+    }
+    /// Insert or Update (Upsert) a Record by External ID
+    ///
+    /// This operation inserts or updates (upserts) a record using an external ID.
+    ///
+    /// Operation `PatchItemByExternalId`: `PATCH /{connectionId}/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn patch_item_by_external_id(
+        &self,
+        table: impl Into<String>,
+        external_id_field: impl Into<String>,
+        external_id: impl Into<String>,
+        item: connector_runtime::serde_json::Value,
+    ) -> PatchItemByExternalId<'_> {
+        PatchItemByExternalId {
+            client: self,
+            table: table.into(),
+            external_id_field: external_id_field.into(),
+            external_id: external_id.into(),
+            item,
+        }
+    }
+    /// Get records
+    ///
+    /// This operation gets records of a certain Salesforce object type like 'Leads'.
+    ///
+    /// Operation `GetItems`: `GET /{connectionId}/datasets/default/tables/{table}/items`.
+    pub fn get_items(&self, table: impl Into<String>) -> GetItems<'_> {
+        GetItems {
+            client: self,
+            table: table.into(),
+            filter: None,
+            orderby: None,
+            top: None,
+            skip: None,
+            select: None,
+        }
+    }
+    /// Create record
+    ///
+    /// This operation creates a record.
+    ///
+    /// Operation `PostItem`: `POST /{connectionId}/datasets/default/tables/{table}/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn post_item(
+        &self,
+        table: impl Into<String>,
+        item: connector_runtime::serde_json::Value,
+    ) -> PostItem<'_> {
+        PostItem {
+            client: self,
+            table: table.into(),
+            item,
+        }
+    }
+    /// Get record
+    ///
+    /// This operation gets a record.
+    ///
+    /// Operation `GetItem`: `GET /{connectionId}/datasets/default/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> GetItem<'_> {
+        GetItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+        }
+    }
+    /// Delete record
+    ///
+    /// This operation deletes a record.
+    ///
+    /// Operation `DeleteItem`: `DELETE /{connectionId}/datasets/default/tables/{table}/items/{id}`.
+    pub fn delete_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> DeleteItem<'_> {
+        DeleteItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+        }
+    }
+    /// Update record
+    ///
+    /// This operation updates a record.
+    ///
+    /// Operation `PatchItem`: `PATCH /{connectionId}/datasets/default/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn patch_item(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+        item: connector_runtime::serde_json::Value,
+    ) -> PatchItem<'_> {
+        PatchItem {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            item,
+        }
+    }
+    /// MCP server for Salesforce
+    ///
+    /// Operation `mcp_SalesforceManagement`: `POST /{connectionId}/mcp/SalesforceManagement`.
+    pub fn mcp_salesforce_management(&self) -> McpSalesforceManagement<'_> {
+        McpSalesforceManagement {
+            client: self,
+            session_id: None,
+            query_request: None,
+        }
+    }
+    /// Execute a SOQL query
+    ///
+    /// Execute a SOQL query.
+    ///
+    /// Operation `ExecuteSoqlQuery`: `POST /{connectionId}/soql/executesoqlquery`.
+    pub fn execute_soql_query(
+        &self,
+        query_parameters: models::ExecuteSoqlQueryParameters,
+    ) -> ExecuteSoqlQuery<'_> {
+        ExecuteSoqlQuery {
+            client: self,
+            query_parameters,
+        }
+    }
+    /// Calls `TestConnection`.
+    ///
+    /// Operation `TestConnection`: `GET /{connectionId}/testconnection`.
+    pub fn test_connection(&self) -> TestConnection<'_> {
+        TestConnection { client: self }
+    }
+    /// Insert or Update (Upsert) a Record by External ID (V2)
+    ///
+    /// This operation inserts or updates (upserts) a record using an external ID.
+    ///
+    /// Operation `PatchItemByExternalIdV2`: `PATCH /{connectionId}/v2/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}`.
+    pub fn patch_item_by_external_id_v2(
+        &self,
+        table: impl Into<String>,
+        external_id_field: impl Into<String>,
+        external_id: impl Into<String>,
+        item: connector_runtime::serde_json::Value,
+    ) -> PatchItemByExternalIdV2<'_> {
+        PatchItemByExternalIdV2 {
+            client: self,
+            table: table.into(),
+            external_id_field: external_id_field.into(),
+            external_id: external_id.into(),
+            item,
+        }
+    }
+    /// Create record
+    ///
+    /// This operation creates a record and allows null values.
+    ///
+    /// Operation `PostItem_V2`: `POST /{connectionId}/v2/datasets/default/tables/{table}/items`.
+    pub fn post_item_v2(
+        &self,
+        table: impl Into<String>,
+        item: connector_runtime::serde_json::Value,
+    ) -> PostItemV2<'_> {
+        PostItemV2 {
+            client: self,
+            table: table.into(),
+            item,
+        }
+    }
+    /// Get record
+    ///
+    /// This operation gets a record.
+    ///
+    /// Operation `GetItem_V2`: `GET /{connectionId}/v2/datasets/default/tables/{table}/items/{id}`.
+    pub fn get_item_v2(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+    ) -> GetItemV2<'_> {
+        GetItemV2 {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            select: None,
+        }
+    }
+    /// Update record
+    ///
+    /// This operation updates a record and allows null values.
+    ///
+    /// Operation `PatchItem_V2`: `PATCH /{connectionId}/v2/datasets/default/tables/{table}/items/{id}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn patch_item_v2(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+        item: connector_runtime::serde_json::Value,
+    ) -> PatchItemV2<'_> {
+        PatchItemV2 {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            select: None,
+            item,
+        }
+    }
+    /// Update record (V3)
+    ///
+    /// This operation updates a record and allows null values.
+    ///
+    /// Operation `PatchItem_V3`: `PATCH /{connectionId}/v3/datasets/default/tables/{table}/items/{id}`.
+    pub fn patch_item_v3(
+        &self,
+        table: impl Into<String>,
+        id: impl Into<String>,
+        item: connector_runtime::serde_json::Value,
+    ) -> PatchItemV3<'_> {
+        PatchItemV3 {
+            client: self,
+            table: table.into(),
+            id: id.into(),
+            select: None,
+            item,
+        }
+    }
 }
+static GET_TABLE: Operation = crate::operation(
+    "GetTable",
+    Method::GET,
+    "/{connectionId}/$metadata.json/datasets/default/tables/{table}",
+);
+/// Request builder for [`Client::get_table`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetTable<'a> {
+    client: &'a Client,
+    table: String,
+}
+impl GetTable<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_TABLE)
+            .path_param("table", &self.table, UrlEncoding::Double)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::TableMetadata> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetTable, models::TableMetadata);
+static GET_METADATA_FOR_GET_ITEM: Operation = crate::operation(
+    "GetMetadataForGetItem",
+    Method::GET,
+    "/{connectionId}/$metadata.json/datasets/default/tables/{table}/getitem",
+);
+/// Request builder for [`Client::get_metadata_for_get_item`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetMetadataForGetItem<'a> {
+    client: &'a Client,
+    table: String,
+}
+impl GetMetadataForGetItem<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_METADATA_FOR_GET_ITEM)
+            .path_param("table", &self.table, UrlEncoding::Double)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::TableMetadata> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetMetadataForGetItem, models::TableMetadata);
+static GET_METADATA_FOR_PATCH_ITEM: Operation = crate::operation(
+    "GetMetadataForPatchItem",
+    Method::GET,
+    "/{connectionId}/$metadata.json/datasets/default/tables/{table}/patchitem",
+);
+/// Request builder for [`Client::get_metadata_for_patch_item`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetMetadataForPatchItem<'a> {
+    client: &'a Client,
+    table: String,
+}
+impl GetMetadataForPatchItem<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_METADATA_FOR_PATCH_ITEM)
+            .path_param("table", &self.table, UrlEncoding::Double)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::TableMetadata> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetMetadataForPatchItem, models::TableMetadata);
+static GET_METADATA_FOR_POST_ITEM: Operation = crate::operation(
+    "GetMetadataForPostItem",
+    Method::GET,
+    "/{connectionId}/$metadata.json/datasets/default/tables/{table}/postitem",
+);
+/// Request builder for [`Client::get_metadata_for_post_item`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetMetadataForPostItem<'a> {
+    client: &'a Client,
+    table: String,
+}
+impl GetMetadataForPostItem<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_METADATA_FOR_POST_ITEM)
+            .path_param("table", &self.table, UrlEncoding::Double)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::TableMetadata> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetMetadataForPostItem, models::TableMetadata);
+static CREATE_JOB_V2: Operation = crate::operation(
+    "CreateJobV2",
+    Method::POST,
+    "/{connectionId}/bulk/createjob",
+);
+/// Request builder for [`Client::create_job_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateJobV2<'a> {
+    client: &'a Client,
+    parameters: models::CreateJobParameters,
+}
+impl CreateJobV2<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&CREATE_JOB_V2).json(&self.parameters)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::CreateJobResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateJobV2, models::CreateJobResponse);
+static HTTP_REQUEST: Operation = crate::operation(
+    "HttpRequest",
+    Method::POST,
+    "/{connectionId}/codeless/httprequest",
+);
 /// Request builder for [`Client::http_request`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -314,51 +738,30 @@ impl HttpRequest<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&HTTP_REQUEST)
-            .header("Uri", &this.uri)
-            .header("Method", &this.method)
-            .header("ContentType", &this.content_type)
-            .header("CustomHeader1", &this.custom_header1)
-            .header("CustomHeader2", &this.custom_header2)
-            .header("CustomHeader3", &this.custom_header3)
-            .header("CustomHeader4", &this.custom_header4)
-            .header("CustomHeader5", &this.custom_header5)
-            .bytes_if("application/octet-stream", this.body.as_ref())
+            .header("Uri", &self.uri)
+            .header("Method", &self.method)
+            .header("ContentType", &self.content_type)
+            .header("CustomHeader1", &self.custom_header1)
+            .header("CustomHeader2", &self.custom_header2)
+            .header("CustomHeader3", &self.custom_header3)
+            .header("CustomHeader4", &self.custom_header4)
+            .header("CustomHeader5", &self.custom_header5)
+            .bytes_if("application/octet-stream", self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ObjectWithoutType>>> {
+    pub fn send_with_response(self) -> Pending<models::ObjectWithoutType> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(HttpRequest, models::ObjectWithoutType);
-static GET_ALL_JOBS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAllJobs",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/jobs/ingest",
-    safe: false,
-};
-impl Client {
-    /// Get all jobs
-    ///
-    /// Get a list of all jobs
-    ///
-    /// Operation `GetAllJobs`: `GET /{connectionId}/codeless/jobs/ingest`.
-    pub fn get_all_jobs(&self) -> GetAllJobs<'_> {
-        GetAllJobs {
-            client: self,
-            concurreny_mode: None,
-            is_pk_chunking_enabled: None,
-            job_type: None,
-            query_locator: None,
-        }
-    }
-}
+static GET_ALL_JOBS: Operation = crate::operation(
+    "GetAllJobs",
+    Method::GET,
+    "/{connectionId}/codeless/jobs/ingest",
+);
 /// Request builder for [`Client::get_all_jobs`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -394,41 +797,25 @@ impl GetAllJobs<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ALL_JOBS)
-            .query("concurrenyMode", &this.concurreny_mode)
-            .query("isPkChunkingEnabled", &this.is_pk_chunking_enabled)
-            .query("jobType", &this.job_type)
-            .query("queryLocator", &this.query_locator)
+            .query("concurrenyMode", &self.concurreny_mode)
+            .query("isPkChunkingEnabled", &self.is_pk_chunking_enabled)
+            .query("jobType", &self.job_type)
+            .query("queryLocator", &self.query_locator)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllJobsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAllJobsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetAllJobs, models::GetAllJobsResponse);
-static CREATE_JOB: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateJob",
-    method: Method::POST,
-    path: "/{connectionId}/codeless/jobs/ingest",
-    safe: false,
-};
-impl Client {
-    /// Create a job
-    ///
-    /// Creates a job, which represents a bulk operation (and associated data) that is sent to Salesforce for asynchronous processing. Provide job data via an Upload Job Data request.
-    ///
-    /// Operation `CreateJob`: `POST /{connectionId}/codeless/jobs/ingest`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn create_job(&self, body: models::CreateJobRequest) -> CreateJob<'_> {
-        CreateJob { client: self, body }
-    }
-}
+static CREATE_JOB: Operation = crate::operation(
+    "CreateJob",
+    Method::POST,
+    "/{connectionId}/codeless/jobs/ingest",
+);
 /// Request builder for [`Client::create_job`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -438,37 +825,19 @@ pub struct CreateJob<'a> {
 }
 impl CreateJob<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_JOB).json(&this.body)
+        self.client.connection().request(&CREATE_JOB).json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::JobInfo>>> {
+    pub fn send_with_response(self) -> Pending<models::JobInfo> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateJob, models::JobInfo);
-static GET_JOB_INFO: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetJobInfo",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/jobs/ingest/{jobId}",
-    safe: false,
-};
-impl Client {
-    /// Get job info
-    ///
-    /// Retrieves detailed information about a job.
-    ///
-    /// Operation `GetJobInfo`: `GET /{connectionId}/codeless/jobs/ingest/{jobId}`.
-    pub fn get_job_info(&self, job_id: impl Into<String>) -> GetJobInfo<'_> {
-        GetJobInfo {
-            client: self,
-            job_id: job_id.into(),
-        }
-    }
-}
+static GET_JOB_INFO: Operation = crate::operation(
+    "GetJobInfo",
+    Method::GET,
+    "/{connectionId}/codeless/jobs/ingest/{jobId}",
+);
 /// Request builder for [`Client::get_job_info`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -478,40 +847,22 @@ pub struct GetJobInfo<'a> {
 }
 impl GetJobInfo<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_JOB_INFO)
-            .path_param("jobId", &this.job_id, UrlEncoding::Single)
+            .path_param("jobId", &self.job_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CheckJobResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::CheckJobResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetJobInfo, models::CheckJobResponse);
-static DELETE_JOB: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteJob",
-    method: Method::DELETE,
-    path: "/{connectionId}/codeless/jobs/ingest/{jobId}",
-    safe: false,
-};
-impl Client {
-    /// Delete a job
-    ///
-    /// Deletes a job. To be deleted, a job must have a state of UploadComplete, JobComplete, Aborted, or Failed.
-    ///
-    /// Operation `DeleteJob`: `DELETE /{connectionId}/codeless/jobs/ingest/{jobId}`.
-    pub fn delete_job(&self, job_id: impl Into<String>) -> DeleteJob<'_> {
-        DeleteJob {
-            client: self,
-            job_id: job_id.into(),
-        }
-    }
-}
+static DELETE_JOB: Operation = crate::operation(
+    "DeleteJob",
+    Method::DELETE,
+    "/{connectionId}/codeless/jobs/ingest/{jobId}",
+);
 /// Request builder for [`Client::delete_job`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -521,43 +872,22 @@ pub struct DeleteJob<'a> {
 }
 impl DeleteJob<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_JOB)
-            .path_param("jobId", &this.job_id, UrlEncoding::Single)
+            .path_param("jobId", &self.job_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(DeleteJob, ());
-static CLOSE_JOB: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CloseJob",
-    method: Method::PATCH,
-    path: "/{connectionId}/codeless/jobs/ingest/{jobId}",
-    safe: false,
-};
-impl Client {
-    /// Close or abort a job
-    ///
-    /// Closes or aborts a job. Use UploadComplete to close a job, or Aborted to abort a job. If you close a job, Salesforce queues the job and uploaded data for processing, and you can’t add any additional job data. If you abort a job, the job does not get queued or processed.
-    ///
-    /// Operation `CloseJob`: `PATCH /{connectionId}/codeless/jobs/ingest/{jobId}`.
-    pub fn close_job(
-        &self,
-        job_id: impl Into<String>,
-        body: models::CloseJobRequest,
-    ) -> CloseJob<'_> {
-        CloseJob {
-            client: self,
-            job_id: job_id.into(),
-            body,
-        }
-    }
-}
+static CLOSE_JOB: Operation = crate::operation(
+    "CloseJob",
+    Method::PATCH,
+    "/{connectionId}/codeless/jobs/ingest/{jobId}",
+);
 /// Request builder for [`Client::close_job`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -568,46 +898,23 @@ pub struct CloseJob<'a> {
 }
 impl CloseJob<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CLOSE_JOB)
-            .path_param("jobId", &this.job_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("jobId", &self.job_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::JobInfo>>> {
+    pub fn send_with_response(self) -> Pending<models::JobInfo> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CloseJob, models::JobInfo);
-static UPLOAD_JOB_DATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UploadJobData",
-    method: Method::PUT,
-    path: "/{connectionId}/codeless/jobs/ingest/{jobId}/batches",
-    safe: false,
-};
-impl Client {
-    /// Upload job data
-    ///
-    /// Uploads data for a job using CSV data.
-    ///
-    /// Operation `UploadJobData`: `PUT /{connectionId}/codeless/jobs/ingest/{jobId}/batches`.
-    pub fn upload_job_data(
-        &self,
-        job_id: impl Into<String>,
-        body: impl Into<connector_runtime::bytes::Bytes>,
-    ) -> UploadJobData<'_> {
-        UploadJobData {
-            client: self,
-            job_id: job_id.into(),
-            body: body.into(),
-        }
-    }
-}
+static UPLOAD_JOB_DATA: Operation = crate::operation(
+    "UploadJobData",
+    Method::PUT,
+    "/{connectionId}/codeless/jobs/ingest/{jobId}/batches",
+);
 /// Request builder for [`Client::upload_job_data`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -618,44 +925,23 @@ pub struct UploadJobData<'a> {
 }
 impl UploadJobData<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPLOAD_JOB_DATA)
-            .path_param("jobId", &this.job_id, UrlEncoding::Single)
-            .bytes("application/octet-stream", this.body)
+            .path_param("jobId", &self.job_id, UrlEncoding::Single)
+            .bytes("application/octet-stream", self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(UploadJobData, ());
-static GET_JOB_RECORD_RESULTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetJobRecordResults",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/jobs/ingest/{jobId}/results",
-    safe: false,
-};
-impl Client {
-    /// Get job results
-    ///
-    /// Retrieves a list of records based on the result type for a completed job.
-    ///
-    /// Operation `GetJobRecordResults`: `GET /{connectionId}/codeless/jobs/ingest/{jobId}/results`.
-    pub fn get_job_record_results(
-        &self,
-        job_id: impl Into<String>,
-        result_type: models::GetJobRecordResultsResultType,
-    ) -> GetJobRecordResults<'_> {
-        GetJobRecordResults {
-            client: self,
-            job_id: job_id.into(),
-            result_type,
-        }
-    }
-}
+static GET_JOB_RECORD_RESULTS: Operation = crate::operation(
+    "GetJobRecordResults",
+    Method::GET,
+    "/{connectionId}/codeless/jobs/ingest/{jobId}/results",
+);
 /// Request builder for [`Client::get_job_record_results`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -666,39 +952,23 @@ pub struct GetJobRecordResults<'a> {
 }
 impl GetJobRecordResults<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_JOB_RECORD_RESULTS)
-            .path_param("jobId", &this.job_id, UrlEncoding::Single)
-            .query("resultType", &this.result_type)
+            .path_param("jobId", &self.job_id, UrlEncoding::Single)
+            .query("resultType", &self.result_type)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<String>>> {
+    pub fn send_with_response(self) -> Pending<String> {
         self.request().send_text()
     }
 }
 connector_runtime::into_future!(GetJobRecordResults, String);
-static EXECUTE_SOSL_QUERY: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ExecuteSOSLQuery",
-    method: Method::GET,
-    path: "/{connectionId}/codeless/search",
-    safe: false,
-};
-impl Client {
-    /// Execute SOSL search query
-    ///
-    /// Execute the specified SOSL search qyery
-    ///
-    /// Operation `ExecuteSOSLQuery`: `GET /{connectionId}/codeless/search`.
-    pub fn execute_sosl_query(&self, q: impl Into<String>) -> ExecuteSoslQuery<'_> {
-        ExecuteSoslQuery {
-            client: self,
-            q: q.into(),
-        }
-    }
-}
+static EXECUTE_SOSL_QUERY: Operation = crate::operation(
+    "ExecuteSOSLQuery",
+    Method::GET,
+    "/{connectionId}/codeless/search",
+);
 /// Request builder for [`Client::execute_sosl_query`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -708,34 +978,19 @@ pub struct ExecuteSoslQuery<'a> {
 }
 impl ExecuteSoslQuery<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&EXECUTE_SOSL_QUERY).query("q", &this.q)
+        self.client.connection().request(&EXECUTE_SOSL_QUERY).query("q", &self.q)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::SoslSearchQueryResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::SoslSearchQueryResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ExecuteSoslQuery, models::SoslSearchQueryResponse);
-static GET_TABLES: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTables",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables",
-    safe: false,
-};
-impl Client {
-    /// Get object types
-    ///
-    /// This operation lists the available Salesforce object types.
-    ///
-    /// Operation `GetTables`: `GET /{connectionId}/datasets/default/tables`.
-    pub fn get_tables(&self) -> GetTables<'_> {
-        GetTables { client: self }
-    }
-}
+static GET_TABLES: Operation = crate::operation(
+    "GetTables",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables",
+);
 /// Request builder for [`Client::get_tables`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -744,13 +999,10 @@ pub struct GetTables<'a> {
 }
 impl GetTables<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_TABLES)
+        self.client.connection().request(&GET_TABLES)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::TablesList>>> {
+    pub fn send_with_response(self) -> Pending<models::TablesList> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -763,30 +1015,11 @@ impl GetTables<'_> {
     }
 }
 connector_runtime::into_future!(GetTables, models::TablesList);
-static GET_ITEMS_TABLE_ACCOUNT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItems_table_account",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/account/items",
-    safe: false,
-};
-impl Client {
-    /// Get Account records from Salesforce
-    ///
-    /// This operation gets Account records from Salesforce.
-    ///
-    /// Operation `GetItems_table_account`: `GET /{connectionId}/datasets/default/tables/account/items`.
-    pub fn get_items_table_account(&self) -> GetItemsTableAccount<'_> {
-        GetItemsTableAccount {
-            client: self,
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            select: None,
-        }
-    }
-}
+static GET_ITEMS_TABLE_ACCOUNT: Operation = crate::operation(
+    "GetItems_table_account",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/account/items",
+);
 /// Request builder for [`Client::get_items_table_account`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -825,20 +1058,17 @@ impl GetItemsTableAccount<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEMS_TABLE_ACCOUNT)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("$select", &this.select)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("$select", &self.select)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemsList>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemsList> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -851,30 +1081,11 @@ impl GetItemsTableAccount<'_> {
     }
 }
 connector_runtime::into_future!(GetItemsTableAccount, models::ItemsList);
-static GET_ITEMS_TABLE_CASE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItems_table_case",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/case/items",
-    safe: false,
-};
-impl Client {
-    /// Get Case records from Salesforce
-    ///
-    /// This operation gets Case records from Salesforce.
-    ///
-    /// Operation `GetItems_table_case`: `GET /{connectionId}/datasets/default/tables/case/items`.
-    pub fn get_items_table_case(&self) -> GetItemsTableCase<'_> {
-        GetItemsTableCase {
-            client: self,
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            select: None,
-        }
-    }
-}
+static GET_ITEMS_TABLE_CASE: Operation = crate::operation(
+    "GetItems_table_case",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/case/items",
+);
 /// Request builder for [`Client::get_items_table_case`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -913,20 +1124,17 @@ impl GetItemsTableCase<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEMS_TABLE_CASE)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("$select", &this.select)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("$select", &self.select)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemsList>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemsList> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -939,30 +1147,11 @@ impl GetItemsTableCase<'_> {
     }
 }
 connector_runtime::into_future!(GetItemsTableCase, models::ItemsList);
-static GET_ITEMS_TABLE_CONTACT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItems_table_contact",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/contact/items",
-    safe: false,
-};
-impl Client {
-    /// Get Contact records from Salesforce
-    ///
-    /// This operation gets Contact records from Salesforce.
-    ///
-    /// Operation `GetItems_table_contact`: `GET /{connectionId}/datasets/default/tables/contact/items`.
-    pub fn get_items_table_contact(&self) -> GetItemsTableContact<'_> {
-        GetItemsTableContact {
-            client: self,
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            select: None,
-        }
-    }
-}
+static GET_ITEMS_TABLE_CONTACT: Operation = crate::operation(
+    "GetItems_table_contact",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/contact/items",
+);
 /// Request builder for [`Client::get_items_table_contact`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1001,20 +1190,17 @@ impl GetItemsTableContact<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEMS_TABLE_CONTACT)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("$select", &this.select)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("$select", &self.select)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemsList>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemsList> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1027,30 +1213,11 @@ impl GetItemsTableContact<'_> {
     }
 }
 connector_runtime::into_future!(GetItemsTableContact, models::ItemsList);
-static GET_ITEMS_TABLE_OPPORTUNITY: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItems_table_opportunity",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/opportunity/items",
-    safe: false,
-};
-impl Client {
-    /// Get Opportunity records from Salesforce
-    ///
-    /// This operation gets Opportunity records from Salesforce.
-    ///
-    /// Operation `GetItems_table_opportunity`: `GET /{connectionId}/datasets/default/tables/opportunity/items`.
-    pub fn get_items_table_opportunity(&self) -> GetItemsTableOpportunity<'_> {
-        GetItemsTableOpportunity {
-            client: self,
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            select: None,
-        }
-    }
-}
+static GET_ITEMS_TABLE_OPPORTUNITY: Operation = crate::operation(
+    "GetItems_table_opportunity",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/opportunity/items",
+);
 /// Request builder for [`Client::get_items_table_opportunity`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1089,20 +1256,17 @@ impl GetItemsTableOpportunity<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEMS_TABLE_OPPORTUNITY)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("$select", &this.select)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("$select", &self.select)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemsList>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemsList> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1115,30 +1279,11 @@ impl GetItemsTableOpportunity<'_> {
     }
 }
 connector_runtime::into_future!(GetItemsTableOpportunity, models::ItemsList);
-static GET_ITEMS_TABLE_PRODUCT2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItems_table_product2",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/product2/items",
-    safe: false,
-};
-impl Client {
-    /// Get Product records from Salesforce
-    ///
-    /// This operation gets Product records from Salesforce.
-    ///
-    /// Operation `GetItems_table_product2`: `GET /{connectionId}/datasets/default/tables/product2/items`.
-    pub fn get_items_table_product2(&self) -> GetItemsTableProduct2<'_> {
-        GetItemsTableProduct2 {
-            client: self,
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            select: None,
-        }
-    }
-}
+static GET_ITEMS_TABLE_PRODUCT2: Operation = crate::operation(
+    "GetItems_table_product2",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/product2/items",
+);
 /// Request builder for [`Client::get_items_table_product2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1177,20 +1322,17 @@ impl GetItemsTableProduct2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEMS_TABLE_PRODUCT2)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("$select", &this.select)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("$select", &self.select)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemsList>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemsList> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1203,30 +1345,11 @@ impl GetItemsTableProduct2<'_> {
     }
 }
 connector_runtime::into_future!(GetItemsTableProduct2, models::ItemsList);
-static GET_ITEMS_TABLE_USER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItems_table_user",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/user/items",
-    safe: false,
-};
-impl Client {
-    /// Get User records from Salesforce
-    ///
-    /// This operation gets User records from Salesforce.
-    ///
-    /// Operation `GetItems_table_user`: `GET /{connectionId}/datasets/default/tables/user/items`.
-    pub fn get_items_table_user(&self) -> GetItemsTableUser<'_> {
-        GetItemsTableUser {
-            client: self,
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            select: None,
-        }
-    }
-}
+static GET_ITEMS_TABLE_USER: Operation = crate::operation(
+    "GetItems_table_user",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/user/items",
+);
 /// Request builder for [`Client::get_items_table_user`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1265,20 +1388,17 @@ impl GetItemsTableUser<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEMS_TABLE_USER)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("$select", &this.select)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("$select", &self.select)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemsList>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemsList> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1291,29 +1411,11 @@ impl GetItemsTableUser<'_> {
     }
 }
 connector_runtime::into_future!(GetItemsTableUser, models::ItemsList);
-static GET_EXTERNAL_ID_FIELDS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetExternalIdFields",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/{table}/externalIdFields",
-    safe: false,
-};
-impl Client {
-    /// Get External ID Fields
-    ///
-    /// This operation retrieves external ID fields of Salesforce object type.
-    ///
-    /// Operation `GetExternalIdFields`: `GET /{connectionId}/datasets/default/tables/{table}/externalIdFields`.
-    pub fn get_external_id_fields(
-        &self,
-        table: impl Into<String>,
-    ) -> GetExternalIdFields<'_> {
-        GetExternalIdFields {
-            client: self,
-            table: table.into(),
-        }
-    }
-}
+static GET_EXTERNAL_ID_FIELDS: Operation = crate::operation(
+    "GetExternalIdFields",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/{table}/externalIdFields",
+);
 /// Request builder for [`Client::get_external_id_fields`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1323,47 +1425,22 @@ pub struct GetExternalIdFields<'a> {
 }
 impl GetExternalIdFields<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_EXTERNAL_ID_FIELDS)
-            .path_param("table", &this.table, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ExternalIdFieldsList>>> {
+    pub fn send_with_response(self) -> Pending<models::ExternalIdFieldsList> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetExternalIdFields, models::ExternalIdFieldsList);
-static GET_ITEM_BY_EXTERNAL_ID: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItemByExternalId",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}",
-    safe: false,
-};
-impl Client {
-    /// Get a Record by External ID
-    ///
-    /// This operation retrieves a record using an external ID.
-    ///
-    /// Operation `GetItemByExternalId`: `GET /{connectionId}/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}`.
-    pub fn get_item_by_external_id(
-        &self,
-        table: impl Into<String>,
-        external_id_field: impl Into<String>,
-        external_id: impl Into<String>,
-    ) -> GetItemByExternalId<'_> {
-        GetItemByExternalId {
-            client: self,
-            table: table.into(),
-            external_id_field: external_id_field.into(),
-            external_id: external_id.into(),
-        }
-    }
-}
+static GET_ITEM_BY_EXTERNAL_ID: Operation = crate::operation(
+    "GetItemByExternalId",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}",
+);
 /// Request builder for [`Client::get_item_by_external_id`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1375,54 +1452,26 @@ pub struct GetItemByExternalId<'a> {
 }
 impl GetItemByExternalId<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEM_BY_EXTERNAL_ID)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("externalIdField", &this.external_id_field, UrlEncoding::Double)
-            .path_param("externalId", &this.external_id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("externalIdField", &self.external_id_field, UrlEncoding::Double)
+            .path_param("externalId", &self.external_id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetItemByExternalId, connector_runtime::serde_json::Value
 );
-static PATCH_ITEM_BY_EXTERNAL_ID: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PatchItemByExternalId",
-    method: Method::PATCH,
-    path: "/{connectionId}/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}",
-    safe: false,
-};
-impl Client {
-    /// Insert or Update (Upsert) a Record by External ID
-    ///
-    /// This operation inserts or updates (upserts) a record using an external ID.
-    ///
-    /// Operation `PatchItemByExternalId`: `PATCH /{connectionId}/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn patch_item_by_external_id(
-        &self,
-        table: impl Into<String>,
-        external_id_field: impl Into<String>,
-        external_id: impl Into<String>,
-        item: connector_runtime::serde_json::Value,
-    ) -> PatchItemByExternalId<'_> {
-        PatchItemByExternalId {
-            client: self,
-            table: table.into(),
-            external_id_field: external_id_field.into(),
-            external_id: external_id.into(),
-            item,
-        }
-    }
-}
+static PATCH_ITEM_BY_EXTERNAL_ID: Operation = crate::operation(
+    "PatchItemByExternalId",
+    Method::PATCH,
+    "/{connectionId}/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}",
+);
 /// Request builder for [`Client::patch_item_by_external_id`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1435,50 +1484,27 @@ pub struct PatchItemByExternalId<'a> {
 }
 impl PatchItemByExternalId<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&PATCH_ITEM_BY_EXTERNAL_ID)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("externalIdField", &this.external_id_field, UrlEncoding::Double)
-            .path_param("externalId", &this.external_id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("externalIdField", &self.external_id_field, UrlEncoding::Double)
+            .path_param("externalId", &self.external_id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     PatchItemByExternalId, connector_runtime::serde_json::Value
 );
-static GET_ITEMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItems",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Get records
-    ///
-    /// This operation gets records of a certain Salesforce object type like 'Leads'.
-    ///
-    /// Operation `GetItems`: `GET /{connectionId}/datasets/default/tables/{table}/items`.
-    pub fn get_items(&self, table: impl Into<String>) -> GetItems<'_> {
-        GetItems {
-            client: self,
-            table: table.into(),
-            filter: None,
-            orderby: None,
-            top: None,
-            skip: None,
-            select: None,
-        }
-    }
-}
+static GET_ITEMS: Operation = crate::operation(
+    "GetItems",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/{table}/items",
+);
 /// Request builder for [`Client::get_items`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1518,21 +1544,18 @@ impl GetItems<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEMS)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-            .query("$top", &this.top)
-            .query("$skip", &this.skip)
-            .query("$select", &this.select)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+            .query("$top", &self.top)
+            .query("$skip", &self.skip)
+            .query("$select", &self.select)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemsList>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemsList> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1545,32 +1568,11 @@ impl GetItems<'_> {
     }
 }
 connector_runtime::into_future!(GetItems, models::ItemsList);
-static POST_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostItem",
-    method: Method::POST,
-    path: "/{connectionId}/datasets/default/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Create record
-    ///
-    /// This operation creates a record.
-    ///
-    /// Operation `PostItem`: `POST /{connectionId}/datasets/default/tables/{table}/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn post_item(
-        &self,
-        table: impl Into<String>,
-        item: connector_runtime::serde_json::Value,
-    ) -> PostItem<'_> {
-        PostItem {
-            client: self,
-            table: table.into(),
-            item,
-        }
-    }
-}
+static POST_ITEM: Operation = crate::operation(
+    "PostItem",
+    Method::POST,
+    "/{connectionId}/datasets/default/tables/{table}/items",
+);
 /// Request builder for [`Client::post_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1581,47 +1583,23 @@ pub struct PostItem<'a> {
 }
 impl PostItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(PostItem, connector_runtime::serde_json::Value);
-static GET_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItem",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/default/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Get record
-    ///
-    /// This operation gets a record.
-    ///
-    /// Operation `GetItem`: `GET /{connectionId}/datasets/default/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> GetItem<'_> {
-        GetItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-        }
-    }
-}
+static GET_ITEM: Operation = crate::operation(
+    "GetItem",
+    Method::GET,
+    "/{connectionId}/datasets/default/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::get_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1632,46 +1610,23 @@ pub struct GetItem<'a> {
 }
 impl GetItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetItem, connector_runtime::serde_json::Value);
-static DELETE_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteItem",
-    method: Method::DELETE,
-    path: "/{connectionId}/datasets/default/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Delete record
-    ///
-    /// This operation deletes a record.
-    ///
-    /// Operation `DeleteItem`: `DELETE /{connectionId}/datasets/default/tables/{table}/items/{id}`.
-    pub fn delete_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> DeleteItem<'_> {
-        DeleteItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-        }
-    }
-}
+static DELETE_ITEM: Operation = crate::operation(
+    "DeleteItem",
+    Method::DELETE,
+    "/{connectionId}/datasets/default/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::delete_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1682,47 +1637,23 @@ pub struct DeleteItem<'a> {
 }
 impl DeleteItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(DeleteItem, ());
-static PATCH_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PatchItem",
-    method: Method::PATCH,
-    path: "/{connectionId}/datasets/default/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update record
-    ///
-    /// This operation updates a record.
-    ///
-    /// Operation `PatchItem`: `PATCH /{connectionId}/datasets/default/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn patch_item(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-        item: connector_runtime::serde_json::Value,
-    ) -> PatchItem<'_> {
-        PatchItem {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            item,
-        }
-    }
-}
+static PATCH_ITEM: Operation = crate::operation(
+    "PatchItem",
+    Method::PATCH,
+    "/{connectionId}/datasets/default/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::patch_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1734,41 +1665,24 @@ pub struct PatchItem<'a> {
 }
 impl PatchItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&PATCH_ITEM)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(PatchItem, connector_runtime::serde_json::Value);
-static MCP_SALESFORCE_MANAGEMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "mcp_SalesforceManagement",
-    method: Method::POST,
-    path: "/{connectionId}/mcp/SalesforceManagement",
-    safe: false,
-};
-impl Client {
-    /// MCP server for Salesforce
-    ///
-    /// Operation `mcp_SalesforceManagement`: `POST /{connectionId}/mcp/SalesforceManagement`.
-    pub fn mcp_salesforce_management(&self) -> McpSalesforceManagement<'_> {
-        McpSalesforceManagement {
-            client: self,
-            session_id: None,
-            query_request: None,
-        }
-    }
-}
+static MCP_SALESFORCE_MANAGEMENT: Operation = crate::operation(
+    "mcp_SalesforceManagement",
+    Method::POST,
+    "/{connectionId}/mcp/SalesforceManagement",
+);
 /// Request builder for [`Client::mcp_salesforce_management`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1789,44 +1703,23 @@ impl McpSalesforceManagement<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&MCP_SALESFORCE_MANAGEMENT)
-            .query("sessionId", &this.session_id)
-            .json_if(this.query_request.as_ref())
+            .query("sessionId", &self.session_id)
+            .json_if(self.query_request.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::McpQueryResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::McpQueryResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(McpSalesforceManagement, models::McpQueryResponse);
-static EXECUTE_SOQL_QUERY: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ExecuteSoqlQuery",
-    method: Method::POST,
-    path: "/{connectionId}/soql/executesoqlquery",
-    safe: false,
-};
-impl Client {
-    /// Execute a SOQL query
-    ///
-    /// Execute a SOQL query.
-    ///
-    /// Operation `ExecuteSoqlQuery`: `POST /{connectionId}/soql/executesoqlquery`.
-    pub fn execute_soql_query(
-        &self,
-        query_parameters: models::ExecuteSoqlQueryParameters,
-    ) -> ExecuteSoqlQuery<'_> {
-        ExecuteSoqlQuery {
-            client: self,
-            query_parameters,
-        }
-    }
-}
+static EXECUTE_SOQL_QUERY: Operation = crate::operation(
+    "ExecuteSoqlQuery",
+    Method::POST,
+    "/{connectionId}/soql/executesoqlquery",
+);
 /// Request builder for [`Client::execute_soql_query`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1836,35 +1729,22 @@ pub struct ExecuteSoqlQuery<'a> {
 }
 impl ExecuteSoqlQuery<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&EXECUTE_SOQL_QUERY)
-            .json(&this.query_parameters)
+            .json(&self.query_parameters)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::Object>>> {
+    pub fn send_with_response(self) -> Pending<models::Object> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ExecuteSoqlQuery, models::Object);
-static TEST_CONNECTION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "TestConnection",
-    method: Method::GET,
-    path: "/{connectionId}/testconnection",
-    safe: false,
-};
-impl Client {
-    /// Calls `TestConnection`.
-    ///
-    /// Operation `TestConnection`: `GET /{connectionId}/testconnection`.
-    pub fn test_connection(&self) -> TestConnection<'_> {
-        TestConnection { client: self }
-    }
-}
+static TEST_CONNECTION: Operation = crate::operation(
+    "TestConnection",
+    Method::GET,
+    "/{connectionId}/testconnection",
+);
 /// Request builder for [`Client::test_connection`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1873,44 +1753,19 @@ pub struct TestConnection<'a> {
 }
 impl TestConnection<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&TEST_CONNECTION)
+        self.client.connection().request(&TEST_CONNECTION)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(TestConnection, ());
-static PATCH_ITEM_BY_EXTERNAL_ID_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PatchItemByExternalIdV2",
-    method: Method::PATCH,
-    path: "/{connectionId}/v2/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}",
-    safe: false,
-};
-impl Client {
-    /// Insert or Update (Upsert) a Record by External ID (V2)
-    ///
-    /// This operation inserts or updates (upserts) a record using an external ID.
-    ///
-    /// Operation `PatchItemByExternalIdV2`: `PATCH /{connectionId}/v2/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}`.
-    pub fn patch_item_by_external_id_v2(
-        &self,
-        table: impl Into<String>,
-        external_id_field: impl Into<String>,
-        external_id: impl Into<String>,
-        item: connector_runtime::serde_json::Value,
-    ) -> PatchItemByExternalIdV2<'_> {
-        PatchItemByExternalIdV2 {
-            client: self,
-            table: table.into(),
-            external_id_field: external_id_field.into(),
-            external_id: external_id.into(),
-            item,
-        }
-    }
-}
+static PATCH_ITEM_BY_EXTERNAL_ID_V2: Operation = crate::operation(
+    "PatchItemByExternalIdV2",
+    Method::PATCH,
+    "/{connectionId}/v2/datasets/default/tables/{table}/externalIdFields/{externalIdField}/{externalId}",
+);
 /// Request builder for [`Client::patch_item_by_external_id_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1923,50 +1778,27 @@ pub struct PatchItemByExternalIdV2<'a> {
 }
 impl PatchItemByExternalIdV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&PATCH_ITEM_BY_EXTERNAL_ID_V2)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("externalIdField", &this.external_id_field, UrlEncoding::Double)
-            .path_param("externalId", &this.external_id, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("externalIdField", &self.external_id_field, UrlEncoding::Double)
+            .path_param("externalId", &self.external_id, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     PatchItemByExternalIdV2, connector_runtime::serde_json::Value
 );
-static POST_ITEM_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostItem_V2",
-    method: Method::POST,
-    path: "/{connectionId}/v2/datasets/default/tables/{table}/items",
-    safe: false,
-};
-impl Client {
-    /// Create record
-    ///
-    /// This operation creates a record and allows null values.
-    ///
-    /// Operation `PostItem_V2`: `POST /{connectionId}/v2/datasets/default/tables/{table}/items`.
-    pub fn post_item_v2(
-        &self,
-        table: impl Into<String>,
-        item: connector_runtime::serde_json::Value,
-    ) -> PostItemV2<'_> {
-        PostItemV2 {
-            client: self,
-            table: table.into(),
-            item,
-        }
-    }
-}
+static POST_ITEM_V2: Operation = crate::operation(
+    "PostItem_V2",
+    Method::POST,
+    "/{connectionId}/v2/datasets/default/tables/{table}/items",
+);
 /// Request builder for [`Client::post_item_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1977,47 +1809,23 @@ pub struct PostItemV2<'a> {
 }
 impl PostItemV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_ITEM_V2)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(PostItemV2, connector_runtime::serde_json::Value);
-static GET_ITEM_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItem_V2",
-    method: Method::GET,
-    path: "/{connectionId}/v2/datasets/default/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Get record
-    ///
-    /// This operation gets a record.
-    ///
-    /// Operation `GetItem_V2`: `GET /{connectionId}/v2/datasets/default/tables/{table}/items/{id}`.
-    pub fn get_item_v2(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-    ) -> GetItemV2<'_> {
-        GetItemV2 {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            select: None,
-        }
-    }
-}
+static GET_ITEM_V2: Operation = crate::operation(
+    "GetItem_V2",
+    Method::GET,
+    "/{connectionId}/v2/datasets/default/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::get_item_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2034,51 +1842,24 @@ impl GetItemV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEM_V2)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .query("$select", &this.select)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .query("$select", &self.select)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetItemV2, connector_runtime::serde_json::Value);
-static PATCH_ITEM_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PatchItem_V2",
-    method: Method::PATCH,
-    path: "/{connectionId}/v2/datasets/default/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update record
-    ///
-    /// This operation updates a record and allows null values.
-    ///
-    /// Operation `PatchItem_V2`: `PATCH /{connectionId}/v2/datasets/default/tables/{table}/items/{id}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn patch_item_v2(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-        item: connector_runtime::serde_json::Value,
-    ) -> PatchItemV2<'_> {
-        PatchItemV2 {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            select: None,
-            item,
-        }
-    }
-}
+static PATCH_ITEM_V2: Operation = crate::operation(
+    "PatchItem_V2",
+    Method::PATCH,
+    "/{connectionId}/v2/datasets/default/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::patch_item_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2096,51 +1877,25 @@ impl PatchItemV2<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&PATCH_ITEM_V2)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .query("$select", &this.select)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .query("$select", &self.select)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(PatchItemV2, connector_runtime::serde_json::Value);
-static PATCH_ITEM_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PatchItem_V3",
-    method: Method::PATCH,
-    path: "/{connectionId}/v3/datasets/default/tables/{table}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Update record (V3)
-    ///
-    /// This operation updates a record and allows null values.
-    ///
-    /// Operation `PatchItem_V3`: `PATCH /{connectionId}/v3/datasets/default/tables/{table}/items/{id}`.
-    pub fn patch_item_v3(
-        &self,
-        table: impl Into<String>,
-        id: impl Into<String>,
-        item: connector_runtime::serde_json::Value,
-    ) -> PatchItemV3<'_> {
-        PatchItemV3 {
-            client: self,
-            table: table.into(),
-            id: id.into(),
-            select: None,
-            item,
-        }
-    }
-}
+static PATCH_ITEM_V3: Operation = crate::operation(
+    "PatchItem_V3",
+    Method::PATCH,
+    "/{connectionId}/v3/datasets/default/tables/{table}/items/{id}",
+);
 /// Request builder for [`Client::patch_item_v3`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2158,19 +1913,16 @@ impl PatchItemV3<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&PATCH_ITEM_V3)
-            .path_param("table", &this.table, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Double)
-            .query("$select", &this.select)
-            .json(&this.item)
+            .path_param("table", &self.table, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Double)
+            .query("$select", &self.select)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }

@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static GET_USER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetUser",
-    method: Method::GET,
-    path: "/api/now/v2/table/sys_user/{sys_id}",
-    safe: false,
-};
 impl Client {
     /// Get User
     ///
@@ -38,7 +30,173 @@ impl Client {
             sysparm_display_value: None,
         }
     }
+    /// Get Attachment
+    ///
+    /// Returns the metadata of the attachment file provided a specific System ID for the attachment
+    ///
+    /// Operation `GetAttachment`: `GET /api/now/v1/attachment/{sys_id}`.
+    pub fn get_attachment(&self, sys_id: impl Into<String>) -> GetAttachment<'_> {
+        GetAttachment {
+            client: self,
+            sys_id: sys_id.into(),
+        }
+    }
+    /// Delete Attachment
+    ///
+    /// This method deletes the attachment for a provided System ID value
+    ///
+    /// Operation `DeleteAttachment`: `DELETE /api/now/v1/attachment/{sys_id}`.
+    pub fn delete_attachment(&self, sys_id: impl Into<String>) -> DeleteAttachment<'_> {
+        DeleteAttachment {
+            client: self,
+            sys_id: sys_id.into(),
+        }
+    }
+    /// List Attachments
+    ///
+    /// Returns the metadata for multiple attachments.
+    ///
+    /// Operation `ListAttachments`: `GET /api/now/v1/attachment`.
+    pub fn list_attachments(&self) -> ListAttachments<'_> {
+        ListAttachments {
+            client: self,
+            sysparm_limit: None,
+            sysparm_query: None,
+        }
+    }
+    /// Get Attachment File
+    ///
+    /// Returns the binary file attachment for the specified System ID record of attachment
+    ///
+    /// Operation `GetAttachmentFile`: `GET /api/now/v1/attachment/{sys_id}/file`.
+    pub fn get_attachment_file(
+        &self,
+        sys_id: impl Into<String>,
+    ) -> GetAttachmentFile<'_> {
+        GetAttachmentFile {
+            client: self,
+            sys_id: sys_id.into(),
+        }
+    }
+    /// Upload Attachment
+    ///
+    /// Uploads a specified binary file as an attachment to a specified record.  The file to attach must be specified after the last parameter in the passed-in request parameter list.
+    ///
+    /// Operation `UploadAttachment`: `POST /api/now/v1/attachment/file`.
+    pub fn upload_attachment(
+        &self,
+        table_name: impl Into<String>,
+        table_sys_id: impl Into<String>,
+        file_name: impl Into<String>,
+        body: impl Into<connector_runtime::bytes::Bytes>,
+    ) -> UploadAttachment<'_> {
+        UploadAttachment {
+            client: self,
+            table_name: table_name.into(),
+            table_sys_id: table_sys_id.into(),
+            file_name: file_name.into(),
+            body: body.into(),
+        }
+    }
+    /// List Incidents
+    ///
+    /// Retrieves a list of incidents from ServiceNow
+    ///
+    /// Operation `ListIncidents`: `GET /api/now/v2/table/incident`.
+    pub fn list_incidents(
+        &self,
+        sysparm_exclude_reference_link: bool,
+    ) -> ListIncidents<'_> {
+        ListIncidents {
+            client: self,
+            sysparm_exclude_reference_link,
+            sysparm_display_value: None,
+            sysparm_fields: None,
+            sysparm_limit: None,
+            sysparm_query: None,
+        }
+    }
+    /// Create Incident
+    ///
+    /// Create a new ServiceNow Incident
+    ///
+    /// Operation `CreateIncident`: `POST /api/now/v2/table/incident`.
+    pub fn create_incident(
+        &self,
+        sysparm_exclude_reference_link: bool,
+    ) -> CreateIncident<'_> {
+        CreateIncident {
+            client: self,
+            sysparm_exclude_reference_link,
+            sysparm_display_value: None,
+            sysparm_fields: None,
+            sysparm_input_display_value: None,
+            body: None,
+        }
+    }
+    /// Get Incident
+    ///
+    /// Retrieves the specific incident record using the provided Id parameter.
+    ///
+    /// Operation `GetIncident`: `GET /api/now/v2/table/incident/{sys_id}`.
+    pub fn get_incident(
+        &self,
+        sysparm_exclude_reference_link: bool,
+        sys_id: impl Into<String>,
+    ) -> GetIncident<'_> {
+        GetIncident {
+            client: self,
+            sysparm_exclude_reference_link,
+            sys_id: sys_id.into(),
+            sysparm_fields: None,
+            sysparm_display_value: None,
+        }
+    }
+    /// Update Incident
+    ///
+    /// Updates a specified incident record
+    ///
+    /// Operation `UpdateIncident`: `PUT /api/now/v2/table/incident/{sys_id}`.
+    pub fn update_incident(
+        &self,
+        sys_id: impl Into<String>,
+        sysparm_exclude_reference_link: bool,
+    ) -> UpdateIncident<'_> {
+        UpdateIncident {
+            client: self,
+            sys_id: sys_id.into(),
+            sysparm_exclude_reference_link,
+            sysparm_display_value: None,
+            sysparm_fields: None,
+            sysparm_input_display_value: None,
+            body: None,
+        }
+    }
+    /// Delete Incident
+    ///
+    /// Deletes the specified incident record.
+    ///
+    /// Operation `DeleteIncident`: `DELETE /api/now/v2/table/incident/{sys_id}`.
+    pub fn delete_incident(&self, sys_id: impl Into<String>) -> DeleteIncident<'_> {
+        DeleteIncident {
+            client: self,
+            sys_id: sys_id.into(),
+        }
+    }
+    /// Get Record Types
+    ///
+    /// Lists available record types
+    ///
+    /// Operation `GetRecordTypes`: `GET /api/now/doc/table/schema`.
+    pub fn get_record_types(&self) -> GetRecordTypes<'_> {
+        GetRecordTypes { client: self }
+    }
 }
+static GET_USER: Operation = crate::operation(
+    "GetUser",
+    Method::GET,
+    "/api/now/v2/table/sys_user/{sys_id}",
+);
 /// Request builder for [`Client::get_user`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -61,46 +219,28 @@ impl GetUser<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_USER)
             .query(
                 "sysparm_exclude_reference_link",
-                &this.sysparm_exclude_reference_link,
+                &self.sysparm_exclude_reference_link,
             )
-            .path_param("sys_id", &this.sys_id, UrlEncoding::Single)
-            .query("sysparm_fields", &this.sysparm_fields)
-            .query("sysparm_display_value", &this.sysparm_display_value)
+            .path_param("sys_id", &self.sys_id, UrlEncoding::Single)
+            .query("sysparm_fields", &self.sysparm_fields)
+            .query("sysparm_display_value", &self.sysparm_display_value)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetUserResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetUserResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetUser, models::GetUserResponse);
-static GET_ATTACHMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAttachment",
-    method: Method::GET,
-    path: "/api/now/v1/attachment/{sys_id}",
-    safe: false,
-};
-impl Client {
-    /// Get Attachment
-    ///
-    /// Returns the metadata of the attachment file provided a specific System ID for the attachment
-    ///
-    /// Operation `GetAttachment`: `GET /api/now/v1/attachment/{sys_id}`.
-    pub fn get_attachment(&self, sys_id: impl Into<String>) -> GetAttachment<'_> {
-        GetAttachment {
-            client: self,
-            sys_id: sys_id.into(),
-        }
-    }
-}
+static GET_ATTACHMENT: Operation = crate::operation(
+    "GetAttachment",
+    Method::GET,
+    "/api/now/v1/attachment/{sys_id}",
+);
 /// Request builder for [`Client::get_attachment`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -110,40 +250,22 @@ pub struct GetAttachment<'a> {
 }
 impl GetAttachment<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ATTACHMENT)
-            .path_param("sys_id", &this.sys_id, UrlEncoding::Single)
+            .path_param("sys_id", &self.sys_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAttachmentResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAttachmentResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetAttachment, models::GetAttachmentResponse);
-static DELETE_ATTACHMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteAttachment",
-    method: Method::DELETE,
-    path: "/api/now/v1/attachment/{sys_id}",
-    safe: false,
-};
-impl Client {
-    /// Delete Attachment
-    ///
-    /// This method deletes the attachment for a provided System ID value
-    ///
-    /// Operation `DeleteAttachment`: `DELETE /api/now/v1/attachment/{sys_id}`.
-    pub fn delete_attachment(&self, sys_id: impl Into<String>) -> DeleteAttachment<'_> {
-        DeleteAttachment {
-            client: self,
-            sys_id: sys_id.into(),
-        }
-    }
-}
+static DELETE_ATTACHMENT: Operation = crate::operation(
+    "DeleteAttachment",
+    Method::DELETE,
+    "/api/now/v1/attachment/{sys_id}",
+);
 /// Request builder for [`Client::delete_attachment`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -153,41 +275,22 @@ pub struct DeleteAttachment<'a> {
 }
 impl DeleteAttachment<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_ATTACHMENT)
-            .path_param("sys_id", &this.sys_id, UrlEncoding::Single)
+            .path_param("sys_id", &self.sys_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(DeleteAttachment, connector_runtime::serde_json::Value);
-static LIST_ATTACHMENTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListAttachments",
-    method: Method::GET,
-    path: "/api/now/v1/attachment",
-    safe: false,
-};
-impl Client {
-    /// List Attachments
-    ///
-    /// Returns the metadata for multiple attachments.
-    ///
-    /// Operation `ListAttachments`: `GET /api/now/v1/attachment`.
-    pub fn list_attachments(&self) -> ListAttachments<'_> {
-        ListAttachments {
-            client: self,
-            sysparm_limit: None,
-            sysparm_query: None,
-        }
-    }
-}
+static LIST_ATTACHMENTS: Operation = crate::operation(
+    "ListAttachments",
+    Method::GET,
+    "/api/now/v1/attachment",
+);
 /// Request builder for [`Client::list_attachments`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -208,44 +311,23 @@ impl ListAttachments<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_ATTACHMENTS)
-            .query("sysparm_limit", &this.sysparm_limit)
-            .query("sysparm_query", &this.sysparm_query)
+            .query("sysparm_limit", &self.sysparm_limit)
+            .query("sysparm_query", &self.sysparm_query)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListAttachmentsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListAttachmentsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ListAttachments, models::ListAttachmentsResponse);
-static GET_ATTACHMENT_FILE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAttachmentFile",
-    method: Method::GET,
-    path: "/api/now/v1/attachment/{sys_id}/file",
-    safe: false,
-};
-impl Client {
-    /// Get Attachment File
-    ///
-    /// Returns the binary file attachment for the specified System ID record of attachment
-    ///
-    /// Operation `GetAttachmentFile`: `GET /api/now/v1/attachment/{sys_id}/file`.
-    pub fn get_attachment_file(
-        &self,
-        sys_id: impl Into<String>,
-    ) -> GetAttachmentFile<'_> {
-        GetAttachmentFile {
-            client: self,
-            sys_id: sys_id.into(),
-        }
-    }
-}
+static GET_ATTACHMENT_FILE: Operation = crate::operation(
+    "GetAttachmentFile",
+    Method::GET,
+    "/api/now/v1/attachment/{sys_id}/file",
+);
 /// Request builder for [`Client::get_attachment_file`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -255,49 +337,22 @@ pub struct GetAttachmentFile<'a> {
 }
 impl GetAttachmentFile<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ATTACHMENT_FILE)
-            .path_param("sys_id", &this.sys_id, UrlEncoding::Single)
+            .path_param("sys_id", &self.sys_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::bytes::Bytes>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::bytes::Bytes> {
         self.request().send()
     }
 }
 connector_runtime::into_future!(GetAttachmentFile, connector_runtime::bytes::Bytes);
-static UPLOAD_ATTACHMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UploadAttachment",
-    method: Method::POST,
-    path: "/api/now/v1/attachment/file",
-    safe: false,
-};
-impl Client {
-    /// Upload Attachment
-    ///
-    /// Uploads a specified binary file as an attachment to a specified record.  The file to attach must be specified after the last parameter in the passed-in request parameter list.
-    ///
-    /// Operation `UploadAttachment`: `POST /api/now/v1/attachment/file`.
-    pub fn upload_attachment(
-        &self,
-        table_name: impl Into<String>,
-        table_sys_id: impl Into<String>,
-        file_name: impl Into<String>,
-        body: impl Into<connector_runtime::bytes::Bytes>,
-    ) -> UploadAttachment<'_> {
-        UploadAttachment {
-            client: self,
-            table_name: table_name.into(),
-            table_sys_id: table_sys_id.into(),
-            file_name: file_name.into(),
-            body: body.into(),
-        }
-    }
-}
+static UPLOAD_ATTACHMENT: Operation = crate::operation(
+    "UploadAttachment",
+    Method::POST,
+    "/api/now/v1/attachment/file",
+);
 /// Request builder for [`Client::upload_attachment`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -310,52 +365,27 @@ pub struct UploadAttachment<'a> {
 }
 impl UploadAttachment<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPLOAD_ATTACHMENT)
-            .query("table_name", &this.table_name)
-            .query("table_sys_id", &this.table_sys_id)
-            .query("file_name", &this.file_name)
+            .query("table_name", &self.table_name)
+            .query("table_sys_id", &self.table_sys_id)
+            .query("file_name", &self.file_name)
             .header("Accept", "application/json")
             .content_type("text/plain")
-            .bytes("text/plain", this.body)
+            .bytes("text/plain", self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAttachmentResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAttachmentResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(UploadAttachment, models::GetAttachmentResponse);
-static LIST_INCIDENTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListIncidents",
-    method: Method::GET,
-    path: "/api/now/v2/table/incident",
-    safe: false,
-};
-impl Client {
-    /// List Incidents
-    ///
-    /// Retrieves a list of incidents from ServiceNow
-    ///
-    /// Operation `ListIncidents`: `GET /api/now/v2/table/incident`.
-    pub fn list_incidents(
-        &self,
-        sysparm_exclude_reference_link: bool,
-    ) -> ListIncidents<'_> {
-        ListIncidents {
-            client: self,
-            sysparm_exclude_reference_link,
-            sysparm_display_value: None,
-            sysparm_fields: None,
-            sysparm_limit: None,
-            sysparm_query: None,
-        }
-    }
-}
+static LIST_INCIDENTS: Operation = crate::operation(
+    "ListIncidents",
+    Method::GET,
+    "/api/now/v2/table/incident",
+);
 /// Request builder for [`Client::list_incidents`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -389,54 +419,29 @@ impl ListIncidents<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_INCIDENTS)
             .query(
                 "sysparm_exclude_reference_link",
-                &this.sysparm_exclude_reference_link,
+                &self.sysparm_exclude_reference_link,
             )
-            .query("sysparm_display_value", &this.sysparm_display_value)
-            .query("sysparm_fields", &this.sysparm_fields)
-            .query("sysparm_limit", &this.sysparm_limit)
-            .query("sysparm_query", &this.sysparm_query)
+            .query("sysparm_display_value", &self.sysparm_display_value)
+            .query("sysparm_fields", &self.sysparm_fields)
+            .query("sysparm_limit", &self.sysparm_limit)
+            .query("sysparm_query", &self.sysparm_query)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListIncidentsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListIncidentsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ListIncidents, models::ListIncidentsResponse);
-static CREATE_INCIDENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateIncident",
-    method: Method::POST,
-    path: "/api/now/v2/table/incident",
-    safe: false,
-};
-impl Client {
-    /// Create Incident
-    ///
-    /// Create a new ServiceNow Incident
-    ///
-    /// Operation `CreateIncident`: `POST /api/now/v2/table/incident`.
-    pub fn create_incident(
-        &self,
-        sysparm_exclude_reference_link: bool,
-    ) -> CreateIncident<'_> {
-        CreateIncident {
-            client: self,
-            sysparm_exclude_reference_link,
-            sysparm_display_value: None,
-            sysparm_fields: None,
-            sysparm_input_display_value: None,
-            body: None,
-        }
-    }
-}
+static CREATE_INCIDENT: Operation = crate::operation(
+    "CreateIncident",
+    Method::POST,
+    "/api/now/v2/table/incident",
+);
 /// Request builder for [`Client::create_incident`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -470,56 +475,31 @@ impl CreateIncident<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CREATE_INCIDENT)
             .query(
                 "sysparm_exclude_reference_link",
-                &this.sysparm_exclude_reference_link,
+                &self.sysparm_exclude_reference_link,
             )
-            .query("sysparm_display_value", &this.sysparm_display_value)
-            .query("sysparm_fields", &this.sysparm_fields)
-            .query("sysparm_input_display_value", &this.sysparm_input_display_value)
+            .query("sysparm_display_value", &self.sysparm_display_value)
+            .query("sysparm_fields", &self.sysparm_fields)
+            .query("sysparm_input_display_value", &self.sysparm_input_display_value)
             .header("Accept", "application/json")
             .content_type("application/json")
-            .json_if(this.body.as_ref())
+            .json_if(self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateIncidentResponse201>>> {
+    pub fn send_with_response(self) -> Pending<models::CreateIncidentResponse201> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateIncident, models::CreateIncidentResponse201);
-static GET_INCIDENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetIncident",
-    method: Method::GET,
-    path: "/api/now/v2/table/incident/{sys_id}",
-    safe: false,
-};
-impl Client {
-    /// Get Incident
-    ///
-    /// Retrieves the specific incident record using the provided Id parameter.
-    ///
-    /// Operation `GetIncident`: `GET /api/now/v2/table/incident/{sys_id}`.
-    pub fn get_incident(
-        &self,
-        sysparm_exclude_reference_link: bool,
-        sys_id: impl Into<String>,
-    ) -> GetIncident<'_> {
-        GetIncident {
-            client: self,
-            sysparm_exclude_reference_link,
-            sys_id: sys_id.into(),
-            sysparm_fields: None,
-            sysparm_display_value: None,
-        }
-    }
-}
+static GET_INCIDENT: Operation = crate::operation(
+    "GetIncident",
+    Method::GET,
+    "/api/now/v2/table/incident/{sys_id}",
+);
 /// Request builder for [`Client::get_incident`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -542,55 +522,28 @@ impl GetIncident<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_INCIDENT)
             .query(
                 "sysparm_exclude_reference_link",
-                &this.sysparm_exclude_reference_link,
+                &self.sysparm_exclude_reference_link,
             )
-            .path_param("sys_id", &this.sys_id, UrlEncoding::Single)
-            .query("sysparm_fields", &this.sysparm_fields)
-            .query("sysparm_display_value", &this.sysparm_display_value)
+            .path_param("sys_id", &self.sys_id, UrlEncoding::Single)
+            .query("sysparm_fields", &self.sysparm_fields)
+            .query("sysparm_display_value", &self.sysparm_display_value)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateIncidentResponse201>>> {
+    pub fn send_with_response(self) -> Pending<models::CreateIncidentResponse201> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetIncident, models::CreateIncidentResponse201);
-static UPDATE_INCIDENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateIncident",
-    method: Method::PUT,
-    path: "/api/now/v2/table/incident/{sys_id}",
-    safe: false,
-};
-impl Client {
-    /// Update Incident
-    ///
-    /// Updates a specified incident record
-    ///
-    /// Operation `UpdateIncident`: `PUT /api/now/v2/table/incident/{sys_id}`.
-    pub fn update_incident(
-        &self,
-        sys_id: impl Into<String>,
-        sysparm_exclude_reference_link: bool,
-    ) -> UpdateIncident<'_> {
-        UpdateIncident {
-            client: self,
-            sys_id: sys_id.into(),
-            sysparm_exclude_reference_link,
-            sysparm_display_value: None,
-            sysparm_fields: None,
-            sysparm_input_display_value: None,
-            body: None,
-        }
-    }
-}
+static UPDATE_INCIDENT: Operation = crate::operation(
+    "UpdateIncident",
+    Method::PUT,
+    "/api/now/v2/table/incident/{sys_id}",
+);
 /// Request builder for [`Client::update_incident`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -625,50 +578,32 @@ impl UpdateIncident<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPDATE_INCIDENT)
-            .path_param("sys_id", &this.sys_id, UrlEncoding::Single)
+            .path_param("sys_id", &self.sys_id, UrlEncoding::Single)
             .query(
                 "sysparm_exclude_reference_link",
-                &this.sysparm_exclude_reference_link,
+                &self.sysparm_exclude_reference_link,
             )
-            .query("sysparm_display_value", &this.sysparm_display_value)
-            .query("sysparm_fields", &this.sysparm_fields)
-            .query("sysparm_input_display_value", &this.sysparm_input_display_value)
+            .query("sysparm_display_value", &self.sysparm_display_value)
+            .query("sysparm_fields", &self.sysparm_fields)
+            .query("sysparm_input_display_value", &self.sysparm_input_display_value)
             .header("Accept", "application/json")
             .content_type("application/json")
-            .json_if(this.body.as_ref())
+            .json_if(self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateIncidentResponse201>>> {
+    pub fn send_with_response(self) -> Pending<models::CreateIncidentResponse201> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(UpdateIncident, models::CreateIncidentResponse201);
-static DELETE_INCIDENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteIncident",
-    method: Method::DELETE,
-    path: "/api/now/v2/table/incident/{sys_id}",
-    safe: false,
-};
-impl Client {
-    /// Delete Incident
-    ///
-    /// Deletes the specified incident record.
-    ///
-    /// Operation `DeleteIncident`: `DELETE /api/now/v2/table/incident/{sys_id}`.
-    pub fn delete_incident(&self, sys_id: impl Into<String>) -> DeleteIncident<'_> {
-        DeleteIncident {
-            client: self,
-            sys_id: sys_id.into(),
-        }
-    }
-}
+static DELETE_INCIDENT: Operation = crate::operation(
+    "DeleteIncident",
+    Method::DELETE,
+    "/api/now/v2/table/incident/{sys_id}",
+);
 /// Request builder for [`Client::delete_incident`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -678,37 +613,22 @@ pub struct DeleteIncident<'a> {
 }
 impl DeleteIncident<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_INCIDENT)
-            .path_param("sys_id", &this.sys_id, UrlEncoding::Single)
+            .path_param("sys_id", &self.sys_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(DeleteIncident, connector_runtime::serde_json::Value);
-static GET_RECORD_TYPES: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetRecordTypes",
-    method: Method::GET,
-    path: "/api/now/doc/table/schema",
-    safe: false,
-};
-impl Client {
-    /// Get Record Types
-    ///
-    /// Lists available record types
-    ///
-    /// Operation `GetRecordTypes`: `GET /api/now/doc/table/schema`.
-    pub fn get_record_types(&self) -> GetRecordTypes<'_> {
-        GetRecordTypes { client: self }
-    }
-}
+static GET_RECORD_TYPES: Operation = crate::operation(
+    "GetRecordTypes",
+    Method::GET,
+    "/api/now/doc/table/schema",
+);
 /// Request builder for [`Client::get_record_types`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -717,13 +637,10 @@ pub struct GetRecordTypes<'a> {
 }
 impl GetRecordTypes<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_RECORD_TYPES)
+        self.client.connection().request(&GET_RECORD_TYPES)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTypesResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetTypesResponse> {
         self.request().send_json()
     }
 }

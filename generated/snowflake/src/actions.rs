@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static EXECUTE_SQL_STATEMENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ExecuteSqlStatement",
-    method: Method::POST,
-    path: "/",
-    safe: false,
-};
 impl Client {
     /// Submit SQL Statement for Execution
     ///
@@ -39,7 +31,51 @@ impl Client {
             body,
         }
     }
+    /// Check the Status and Get Results
+    ///
+    /// Check the Status of the Execution of a Statement and Get the Results
+    ///
+    /// Operation `GetResults`: `GET /{statementHandle}`.
+    pub fn get_results(
+        &self,
+        instance: impl Into<String>,
+        statement_handle: impl Into<String>,
+    ) -> GetResults<'_> {
+        GetResults {
+            client: self,
+            instance: instance.into(),
+            statement_handle: statement_handle.into(),
+            request_id: None,
+            partition: None,
+        }
+    }
+    /// Cancel the Execution of a Statement
+    ///
+    /// Operation `Cancel`: `POST /{statementHandle}/cancel`.
+    pub fn cancel(
+        &self,
+        instance: impl Into<String>,
+        statement_handle: impl Into<String>,
+    ) -> Cancel<'_> {
+        Cancel {
+            client: self,
+            instance: instance.into(),
+            statement_handle: statement_handle.into(),
+            request_id: None,
+        }
+    }
+    /// Convert result set rows from array to objects
+    ///
+    /// Operation `Convert`: `POST /convert`.
+    pub fn convert(&self, body: models::ConvertBody) -> Convert<'_> {
+        Convert { client: self, body }
+    }
 }
+static EXECUTE_SQL_STATEMENT: Operation = crate::operation(
+    "ExecuteSqlStatement",
+    Method::POST,
+    "/",
+);
 /// Request builder for [`Client::execute_sql_statement`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -68,55 +104,30 @@ impl ExecuteSqlStatement<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&EXECUTE_SQL_STATEMENT)
-            .header("Instance", &this.instance)
+            .header("Instance", &self.instance)
             .content_type("application/json")
             .header("Accept", "application/json")
-            .query("requestId", &this.request_id)
-            .query("async", &this.r#async)
-            .query("nullable", &this.nullable)
-            .json(&this.body)
+            .query("requestId", &self.request_id)
+            .query("async", &self.r#async)
+            .query("nullable", &self.nullable)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ExecuteSqlStatementResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ExecuteSqlStatementResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     ExecuteSqlStatement, models::ExecuteSqlStatementResponse
 );
-static GET_RESULTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetResults",
-    method: Method::GET,
-    path: "/{statementHandle}",
-    safe: false,
-};
-impl Client {
-    /// Check the Status and Get Results
-    ///
-    /// Check the Status of the Execution of a Statement and Get the Results
-    ///
-    /// Operation `GetResults`: `GET /{statementHandle}`.
-    pub fn get_results(
-        &self,
-        instance: impl Into<String>,
-        statement_handle: impl Into<String>,
-    ) -> GetResults<'_> {
-        GetResults {
-            client: self,
-            instance: instance.into(),
-            statement_handle: statement_handle.into(),
-            request_id: None,
-            partition: None,
-        }
-    }
-}
+static GET_RESULTS: Operation = crate::operation(
+    "GetResults",
+    Method::GET,
+    "/{statementHandle}",
+);
 /// Request builder for [`Client::get_results`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -139,49 +150,27 @@ impl GetResults<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_RESULTS)
-            .header("Instance", &this.instance)
-            .path_param("statementHandle", &this.statement_handle, UrlEncoding::Single)
+            .header("Instance", &self.instance)
+            .path_param("statementHandle", &self.statement_handle, UrlEncoding::Single)
             .content_type("application/json")
             .header("Accept", "application/json")
-            .query("requestId", &this.request_id)
-            .query("partition", &this.partition)
+            .query("requestId", &self.request_id)
+            .query("partition", &self.partition)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ExecuteSqlStatementResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ExecuteSqlStatementResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetResults, models::ExecuteSqlStatementResponse);
-static CANCEL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "Cancel",
-    method: Method::POST,
-    path: "/{statementHandle}/cancel",
-    safe: false,
-};
-impl Client {
-    /// Cancel the Execution of a Statement
-    ///
-    /// Operation `Cancel`: `POST /{statementHandle}/cancel`.
-    pub fn cancel(
-        &self,
-        instance: impl Into<String>,
-        statement_handle: impl Into<String>,
-    ) -> Cancel<'_> {
-        Cancel {
-            client: self,
-            instance: instance.into(),
-            statement_handle: statement_handle.into(),
-            request_id: None,
-        }
-    }
-}
+static CANCEL: Operation = crate::operation(
+    "Cancel",
+    Method::POST,
+    "/{statementHandle}/cancel",
+);
 /// Request builder for [`Client::cancel`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -198,39 +187,22 @@ impl Cancel<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CANCEL)
-            .header("Instance", &this.instance)
-            .path_param("statementHandle", &this.statement_handle, UrlEncoding::Single)
+            .header("Instance", &self.instance)
+            .path_param("statementHandle", &self.statement_handle, UrlEncoding::Single)
             .content_type("application/json")
             .header("Accept", "application/json")
-            .query("requestId", &this.request_id)
+            .query("requestId", &self.request_id)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CancelResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::CancelResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(Cancel, models::CancelResponse);
-static CONVERT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "Convert",
-    method: Method::POST,
-    path: "/convert",
-    safe: false,
-};
-impl Client {
-    /// Convert result set rows from array to objects
-    ///
-    /// Operation `Convert`: `POST /convert`.
-    pub fn convert(&self, body: models::ConvertBody) -> Convert<'_> {
-        Convert { client: self, body }
-    }
-}
+static CONVERT: Operation = crate::operation("Convert", Method::POST, "/convert");
 /// Request builder for [`Client::convert`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -240,13 +212,10 @@ pub struct Convert<'a> {
 }
 impl Convert<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CONVERT).json(&this.body)
+        self.client.connection().request(&CONVERT).json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ConvertResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ConvertResponse> {
         self.request().send_json()
     }
 }

@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static CREATE_CHAT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateChat",
-    method: Method::POST,
-    path: "/{connectionId}/beta/chats",
-    safe: false,
-};
 impl Client {
     /// Create a chat
     ///
@@ -28,35 +20,6 @@ impl Client {
     pub fn create_chat(&self, item: models::NewChat) -> CreateChat<'_> {
         CreateChat { client: self, item }
     }
-}
-/// Request builder for [`Client::create_chat`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateChat<'a> {
-    client: &'a Client,
-    item: models::NewChat,
-}
-impl CreateChat<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_CHAT).json(&this.item)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::NewChatResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateChat, models::NewChatResponse);
-static GET_CHANNELS_FOR_GROUP: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetChannelsForGroup",
-    method: Method::GET,
-    path: "/{connectionId}/beta/groups/{groupId}/channels",
-    safe: false,
-};
-impl Client {
     /// List channels
     ///
     /// Lists all the channels for a specific team
@@ -73,54 +36,6 @@ impl Client {
             orderby: None,
         }
     }
-}
-/// Request builder for [`Client::get_channels_for_group`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetChannelsForGroup<'a> {
-    client: &'a Client,
-    group_id: String,
-    filter: Option<String>,
-    orderby: Option<String>,
-}
-impl GetChannelsForGroup<'_> {
-    /// An OData filter query to restrict the entries returned (e.g. membershipType eq 'standard').
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// An OData orderBy query option for specifying the order of entries (e.g., displayName asc).
-    pub fn orderby(mut self, value: impl Into<String>) -> Self {
-        self.orderby = Some(value.into());
-        self
-    }
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_CHANNELS_FOR_GROUP)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetChannelsForGroupResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(
-    GetChannelsForGroup, models::GetChannelsForGroupResponse
-);
-static CREATE_CHANNEL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateChannel",
-    method: Method::POST,
-    path: "/{connectionId}/beta/groups/{groupId}/channels",
-    safe: false,
-};
-impl Client {
     /// Create a channel
     ///
     /// Create a new channel within a specified team
@@ -137,40 +52,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::create_channel`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateChannel<'a> {
-    client: &'a Client,
-    group_id: String,
-    body: models::CreateChannelBody,
-}
-impl CreateChannel<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&CREATE_CHANNEL)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateChannelResponse201>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateChannel, models::CreateChannelResponse201);
-static POST_MESSAGE_TO_CHANNEL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostMessageToChannel",
-    method: Method::POST,
-    path: "/{connectionId}/beta/groups/{groupId}/channels/{channelId}/chatThreads",
-    safe: false,
-};
-impl Client {
     /// Post a message
     ///
     /// Posts a message to a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
@@ -190,40 +71,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::post_message_to_channel`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct PostMessageToChannel<'a> {
-    client: &'a Client,
-    group_id: String,
-    channel_id: String,
-    body: models::PostMessageToChannelBody,
-}
-impl PostMessageToChannel<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&POST_MESSAGE_TO_CHANNEL)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("channelId", &this.channel_id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(PostMessageToChannel, ());
-static GET_ALL_TEAMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAllTeams",
-    method: Method::GET,
-    path: "/{connectionId}/beta/me/joinedTeams",
-    safe: false,
-};
-impl Client {
     /// List joined teams
     ///
     /// Lists all the teams in Microsoft Teams that you are a member of
@@ -232,34 +79,6 @@ impl Client {
     pub fn get_all_teams(&self) -> GetAllTeams<'_> {
         GetAllTeams { client: self }
     }
-}
-/// Request builder for [`Client::get_all_teams`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetAllTeams<'a> {
-    client: &'a Client,
-}
-impl GetAllTeams<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_ALL_TEAMS)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllTeamsResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetAllTeams, models::GetAllTeamsResponse);
-static GET_TEAMWORK: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTeamwork",
-    method: Method::GET,
-    path: "/{connectionId}/beta/me/teamwork",
-    safe: false,
-};
-impl Client {
     /// API to test connections
     ///
     /// This operation is a quick way to test connections
@@ -268,34 +87,6 @@ impl Client {
     pub fn get_teamwork(&self) -> GetTeamwork<'_> {
         GetTeamwork { client: self }
     }
-}
-/// Request builder for [`Client::get_teamwork`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetTeamwork<'a> {
-    client: &'a Client,
-}
-impl GetTeamwork<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_TEAMWORK)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetTeamwork, connector_runtime::serde_json::Value);
-static CREATE_A_TEAM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateATeam",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams",
-    safe: false,
-};
-impl Client {
     /// Create a team
     ///
     /// Creates a new team in Microsoft Teams
@@ -304,35 +95,6 @@ impl Client {
     pub fn create_a_team(&self, body: models::CreateATeamBody) -> CreateATeam<'_> {
         CreateATeam { client: self, body }
     }
-}
-/// Request builder for [`Client::create_a_team`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateATeam<'a> {
-    client: &'a Client,
-    body: models::CreateATeamBody,
-}
-impl CreateATeam<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_A_TEAM).json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateATeamResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateATeam, models::CreateATeamResponse);
-static POST_MESSAGE_TO_CONVERSATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostMessageToConversation",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/conversation/message/poster/{poster}/location/{location}",
-    safe: false,
-};
-impl Client {
     /// Post message in a chat or channel
     ///
     /// Posts a message to a chat or a channel
@@ -351,44 +113,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::post_message_to_conversation`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct PostMessageToConversation<'a> {
-    client: &'a Client,
-    poster: models::PostMessageToConversationPoster,
-    location: String,
-    body: models::DynamicPostMessageRequest,
-}
-impl PostMessageToConversation<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&POST_MESSAGE_TO_CONVERSATION)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("location", &this.location, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::PostToConversationResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(
-    PostMessageToConversation, models::PostToConversationResponse
-);
-static GET_MESSAGE_DETAILS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMessageDetails",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/messages/{messageId}/messageType/{threadType}",
-    safe: false,
-};
-impl Client {
     /// Get message details
     ///
     /// Gets the details of a message in a chat or a channel.
@@ -407,47 +131,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::get_message_details`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetMessageDetails<'a> {
-    client: &'a Client,
-    message_id: String,
-    thread_type: models::WebhookAtMentionTriggerThreadType,
-    body: models::DynamicGetMessageDetailsSchema,
-}
-impl GetMessageDetails<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_MESSAGE_DETAILS)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .path_param("threadType", &this.thread_type, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::DynamicGetMessageDetailsResponseSchema>>,
-    > {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(
-    GetMessageDetails, models::DynamicGetMessageDetailsResponseSchema
-);
-static GET_ALL_CHANNELS_FOR_TEAM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAllChannelsForTeam",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{groupId}/allChannels",
-    safe: false,
-};
-impl Client {
     /// List all channels
     ///
     /// Lists all the channels for a specific team, including channels that are shared with the team
@@ -464,54 +147,6 @@ impl Client {
             orderby: None,
         }
     }
-}
-/// Request builder for [`Client::get_all_channels_for_team`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetAllChannelsForTeam<'a> {
-    client: &'a Client,
-    group_id: String,
-    filter: Option<String>,
-    orderby: Option<String>,
-}
-impl GetAllChannelsForTeam<'_> {
-    /// An OData filter query to restrict the entries returned (e.g. membershipType eq 'standard').
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// An OData orderBy query option for specifying the order of entries (e.g., displayName asc).
-    pub fn orderby(mut self, value: impl Into<String>) -> Self {
-        self.orderby = Some(value.into());
-        self
-    }
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_ALL_CHANNELS_FOR_TEAM)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .query("$filter", &this.filter)
-            .query("$orderby", &this.orderby)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllChannelsForTeamResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(
-    GetAllChannelsForTeam, models::GetAllChannelsForTeamResponse
-);
-static GET_CHANNEL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetChannel",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{groupId}/channels/{channelId}",
-    safe: false,
-};
-impl Client {
     /// Get details for a specific channel in a team
     ///
     /// Get the channel details
@@ -528,40 +163,6 @@ impl Client {
             channel_id: channel_id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_channel`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetChannel<'a> {
-    client: &'a Client,
-    group_id: String,
-    channel_id: String,
-}
-impl GetChannel<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_CHANNEL)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("channelId", &this.channel_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetChannelResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetChannel, models::GetChannelResponse);
-static GET_MESSAGES_FROM_CHANNEL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMessagesFromChannel",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{groupId}/channels/{channelId}/messages",
-    safe: false,
-};
-impl Client {
     /// Get messages
     ///
     /// Gets messages from a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
@@ -578,42 +179,6 @@ impl Client {
             channel_id: channel_id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_messages_from_channel`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetMessagesFromChannel<'a> {
-    client: &'a Client,
-    group_id: String,
-    channel_id: String,
-}
-impl GetMessagesFromChannel<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_MESSAGES_FROM_CHANNEL)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("channelId", &this.channel_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetMessagesFromChannelResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(
-    GetMessagesFromChannel, models::GetMessagesFromChannelResponse
-);
-static POST_MESSAGE_TO_CHANNEL_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostMessageToChannelV2",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{groupId}/channels/{channelId}/messages",
-    safe: false,
-};
-impl Client {
     /// Post a message (V2)
     ///
     /// Post a message to a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
@@ -633,40 +198,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::post_message_to_channel_v2`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct PostMessageToChannelV2<'a> {
-    client: &'a Client,
-    group_id: String,
-    channel_id: String,
-    body: models::PostMessageToChannelV2Body,
-}
-impl PostMessageToChannelV2<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&POST_MESSAGE_TO_CHANNEL_V2)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("channelId", &this.channel_id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(PostMessageToChannelV2, ());
-static POST_REPLY_TO_MESSAGE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostReplyToMessage",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies",
-    safe: false,
-};
-impl Client {
     /// Post a reply to a message
     ///
     /// Posts a reply to a message in a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
@@ -688,42 +219,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::post_reply_to_message`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct PostReplyToMessage<'a> {
-    client: &'a Client,
-    group_id: String,
-    channel_id: String,
-    message_id: String,
-    body: models::PostMessageToChannelV2Body,
-}
-impl PostReplyToMessage<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&POST_REPLY_TO_MESSAGE)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("channelId", &this.channel_id, UrlEncoding::Single)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(PostReplyToMessage, ());
-static GET_TAGS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTags",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{groupId}/tags",
-    safe: false,
-};
-impl Client {
     /// List all tags for a team
     ///
     /// Lists the team's tags
@@ -735,38 +230,6 @@ impl Client {
             group_id: group_id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_tags`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetTags<'a> {
-    client: &'a Client,
-    group_id: String,
-}
-impl GetTags<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_TAGS)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTagsResponseSchema>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetTags, models::GetTagsResponseSchema);
-static CREATE_TAG: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTag",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{groupId}/tags",
-    safe: false,
-};
-impl Client {
     /// Create a tag for a team
     ///
     /// Creates a tag in a team
@@ -783,40 +246,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::create_tag`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateTag<'a> {
-    client: &'a Client,
-    group_id: String,
-    body: models::CreateTagBody,
-}
-impl CreateTag<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&CREATE_TAG)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CreateTagResponseSchema>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(CreateTag, models::CreateTagResponseSchema);
-static AT_MENTION_TAG: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AtMentionTag",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{groupId}/tags/{tagId}",
-    safe: false,
-};
-impl Client {
     /// Get an @mention token for a team tag
     ///
     /// Creates a token that can be inserted into a message or adaptive card sent as a user in a channel to @mention a team tag.
@@ -833,40 +262,6 @@ impl Client {
             tag_id: tag_id.into(),
         }
     }
-}
-/// Request builder for [`Client::at_mention_tag`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AtMentionTag<'a> {
-    client: &'a Client,
-    group_id: String,
-    tag_id: String,
-}
-impl AtMentionTag<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&AT_MENTION_TAG)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("tagId", &this.tag_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::AtMentionTagResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(AtMentionTag, models::AtMentionTagResponse);
-static DELETE_TAG: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteTag",
-    method: Method::DELETE,
-    path: "/{connectionId}/beta/teams/{groupId}/tags/{tagId}",
-    safe: false,
-};
-impl Client {
     /// Delete a team tag
     ///
     /// Deletes a tag from a team
@@ -883,38 +278,6 @@ impl Client {
             tag_id: tag_id.into(),
         }
     }
-}
-/// Request builder for [`Client::delete_tag`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DeleteTag<'a> {
-    client: &'a Client,
-    group_id: String,
-    tag_id: String,
-}
-impl DeleteTag<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&DELETE_TAG)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("tagId", &this.tag_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(DeleteTag, ());
-static GET_TAG_MEMBERS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTagMembers",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{groupId}/tags/{tagId}/members",
-    safe: false,
-};
-impl Client {
     /// List the members of a team tag
     ///
     /// Lists the members of a team tag
@@ -931,40 +294,6 @@ impl Client {
             tag_id: tag_id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_tag_members`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetTagMembers<'a> {
-    client: &'a Client,
-    group_id: String,
-    tag_id: String,
-}
-impl GetTagMembers<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_TAG_MEMBERS)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("tagId", &this.tag_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTagMembersResponseSchema>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetTagMembers, models::GetTagMembersResponseSchema);
-static ADD_MEMBER_TO_TAG: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AddMemberToTag",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{groupId}/tags/{tagId}/members",
-    safe: false,
-};
-impl Client {
     /// Add a member to a team tag
     ///
     /// Adds a user to a team tag
@@ -983,42 +312,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::add_member_to_tag`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AddMemberToTag<'a> {
-    client: &'a Client,
-    group_id: String,
-    tag_id: String,
-    body: models::AddMemberToTagBody,
-}
-impl AddMemberToTag<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&ADD_MEMBER_TO_TAG)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("tagId", &this.tag_id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::AddMemberToTagResponseSchema>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(AddMemberToTag, models::AddMemberToTagResponseSchema);
-static DELETE_TAG_MEMBER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteTagMember",
-    method: Method::DELETE,
-    path: "/{connectionId}/beta/teams/{groupId}/tags/{tagId}/members/{tagMemberId}",
-    safe: false,
-};
-impl Client {
     /// Delete a member from a team tag
     ///
     /// Deletes a member from a team tag
@@ -1037,40 +330,6 @@ impl Client {
             tag_member_id: tag_member_id.into(),
         }
     }
-}
-/// Request builder for [`Client::delete_tag_member`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DeleteTagMember<'a> {
-    client: &'a Client,
-    group_id: String,
-    tag_id: String,
-    tag_member_id: String,
-}
-impl DeleteTagMember<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&DELETE_TAG_MEMBER)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("tagId", &this.tag_id, UrlEncoding::Single)
-            .path_param("tagMemberId", &this.tag_member_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(DeleteTagMember, ());
-static GET_TEAM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTeam",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}",
-    safe: false,
-};
-impl Client {
     /// Get a team
     ///
     /// Gets the details for a team in Microsoft Teams.
@@ -1082,38 +341,6 @@ impl Client {
             team_id: team_id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_team`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetTeam<'a> {
-    client: &'a Client,
-    team_id: String,
-}
-impl GetTeam<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_TEAM)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTeamResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetTeam, models::GetTeamResponse);
-static ADD_MEMBER_TO_TEAM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AddMemberToTeam",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/members",
-    safe: false,
-};
-impl Client {
     /// Add a member to a team
     ///
     /// Adds a member to a team in Microsoft Teams
@@ -1130,38 +357,6 @@ impl Client {
             body,
         }
     }
-}
-/// Request builder for [`Client::add_member_to_team`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AddMemberToTeam<'a> {
-    client: &'a Client,
-    team_id: String,
-    body: models::AddMemberToTeamBody,
-}
-impl AddMemberToTeam<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&ADD_MEMBER_TO_TEAM)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .json(&this.body)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
-        self.request().send_empty()
-    }
-}
-connector_runtime::into_future!(AddMemberToTeam, ());
-static GET_SCHEDULE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetSchedule",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule",
-    safe: false,
-};
-impl Client {
     /// Shifts: Get a schedule's details
     ///
     /// This operation returns details of a schedule using the schedule's unique ID.
@@ -1174,38 +369,6 @@ impl Client {
             team_id: team_id.into(),
         }
     }
-}
-/// Request builder for [`Client::get_schedule`]; `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetSchedule<'a> {
-    client: &'a Client,
-    team_id: String,
-}
-impl GetSchedule<'_> {
-    fn request(self) -> Request {
-        let this = self;
-        this.client
-            .connection()
-            .request(&GET_SCHEDULE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-    }
-    /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ScheduleResponse>>> {
-        self.request().send_json()
-    }
-}
-connector_runtime::into_future!(GetSchedule, models::ScheduleResponse);
-static LIST_OFFER_SHIFT_REQUESTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListOfferShiftRequests",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests",
-    safe: false,
-};
-impl Client {
     /// Shifts: List all Offer Shift requests
     ///
     /// This operation returns all offer shift requests in a schedule
@@ -1223,7 +386,1721 @@ impl Client {
             state: None,
         }
     }
+    /// Shifts: Approve an Offer Shift request
+    ///
+    /// This operation allows recipients/managers to approve an offer shift request.
+    ///
+    /// Operation `OfferShiftRequestApprove`: `POST /{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/approve`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn offer_shift_request_approve(
+        &self,
+        team_id: impl Into<String>,
+        offer_shift_request_id: impl Into<String>,
+        request_2: models::OfferShiftRequestApproveBody,
+    ) -> OfferShiftRequestApprove<'_> {
+        OfferShiftRequestApprove {
+            client: self,
+            team_id: team_id.into(),
+            offer_shift_request_id: offer_shift_request_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: Decline an Offer Shift request
+    ///
+    /// This operation allows users to decline an offer shift request.
+    ///
+    /// Operation `OfferShiftRequestDecline`: `POST /{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/decline`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn offer_shift_request_decline(
+        &self,
+        team_id: impl Into<String>,
+        offer_shift_request_id: impl Into<String>,
+        request_2: models::OfferShiftRequestDeclineBody,
+    ) -> OfferShiftRequestDecline<'_> {
+        OfferShiftRequestDecline {
+            client: self,
+            team_id: team_id.into(),
+            offer_shift_request_id: offer_shift_request_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: List all Open Shift requests
+    ///
+    /// This operation returns all open shift change requests in a schedule
+    ///
+    /// Operation `ListOpenShiftChangeRequests`: `GET /{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn list_open_shift_change_requests(
+        &self,
+        team_id: impl Into<String>,
+    ) -> ListOpenShiftChangeRequests<'_> {
+        ListOpenShiftChangeRequests {
+            client: self,
+            team_id: team_id.into(),
+            top: None,
+            state: None,
+        }
+    }
+    /// Shifts: Approve an Open Shift request
+    ///
+    /// This operation allows managers to approve an Open Shift request.
+    ///
+    /// Operation `OpenShiftChangeRequestApprove`: `POST /{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/approve`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn open_shift_change_request_approve(
+        &self,
+        team_id: impl Into<String>,
+        open_shift_change_request_id: impl Into<String>,
+        request_2: models::OpenShiftChangeRequestApproveBody,
+    ) -> OpenShiftChangeRequestApprove<'_> {
+        OpenShiftChangeRequestApprove {
+            client: self,
+            team_id: team_id.into(),
+            open_shift_change_request_id: open_shift_change_request_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: Decline an Open Shift request
+    ///
+    /// This operation allows managers to decline an open shift request.
+    ///
+    /// Operation `OpenShiftChangeRequestDecline`: `POST /{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/decline`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn open_shift_change_request_decline(
+        &self,
+        team_id: impl Into<String>,
+        open_shift_change_request_id: impl Into<String>,
+        request_2: models::OpenShiftChangeRequestDeclineBody,
+    ) -> OpenShiftChangeRequestDecline<'_> {
+        OpenShiftChangeRequestDecline {
+            client: self,
+            team_id: team_id.into(),
+            open_shift_change_request_id: open_shift_change_request_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: List all Open Shifts
+    ///
+    /// This operation returns all open shifts in a team
+    ///
+    /// Operation `ListOpenShifts`: `GET /{connectionId}/beta/teams/{teamId}/schedule/openShifts`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn list_open_shifts(&self, team_id: impl Into<String>) -> ListOpenShifts<'_> {
+        ListOpenShifts {
+            client: self,
+            team_id: team_id.into(),
+            start_time: None,
+            end_time: None,
+            top: None,
+        }
+    }
+    /// Shifts: Create a new Open Shift
+    ///
+    /// Create a new open shift in a schedule
+    ///
+    /// Operation `CreateOpenShift`: `POST /{connectionId}/beta/teams/{teamId}/schedule/openShifts`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn create_open_shift(
+        &self,
+        team_id: impl Into<String>,
+        request_2: models::EditOpenShiftRequest,
+    ) -> CreateOpenShift<'_> {
+        CreateOpenShift {
+            client: self,
+            team_id: team_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: Get an open shift
+    ///
+    /// This operation returns details for an open shift.
+    ///
+    /// Operation `GetOpenShift`: `GET /{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_open_shift(
+        &self,
+        team_id: impl Into<String>,
+        open_shift_id: impl Into<String>,
+    ) -> GetOpenShift<'_> {
+        GetOpenShift {
+            client: self,
+            team_id: team_id.into(),
+            open_shift_id: open_shift_id.into(),
+        }
+    }
+    /// Shifts: Update an Open Shift
+    ///
+    /// Update an open shift in a schedule.
+    ///
+    /// Operation `UpdateOpenShift`: `PUT /{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn update_open_shift(
+        &self,
+        team_id: impl Into<String>,
+        open_shift_id: impl Into<String>,
+        request_2: models::EditOpenShiftRequest,
+    ) -> UpdateOpenShift<'_> {
+        UpdateOpenShift {
+            client: self,
+            team_id: team_id.into(),
+            open_shift_id: open_shift_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: Delete an open shift
+    ///
+    /// This operation deletes an open shift.
+    ///
+    /// Operation `DeleteOpenShift`: `DELETE /{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn delete_open_shift(
+        &self,
+        team_id: impl Into<String>,
+        open_shift_id: impl Into<String>,
+    ) -> DeleteOpenShift<'_> {
+        DeleteOpenShift {
+            client: self,
+            team_id: team_id.into(),
+            open_shift_id: open_shift_id.into(),
+        }
+    }
+    /// Shifts: List all scheduling groups
+    ///
+    /// This operation returns all scheduling groups in a schedule
+    ///
+    /// Operation `ListSchedulingGroups`: `GET /{connectionId}/beta/teams/{teamId}/schedule/schedulinggroups`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn list_scheduling_groups(
+        &self,
+        team_id: impl Into<String>,
+    ) -> ListSchedulingGroups<'_> {
+        ListSchedulingGroups {
+            client: self,
+            team_id: team_id.into(),
+            top: None,
+        }
+    }
+    /// Shifts: Get a scheduling group
+    ///
+    /// This operation returns details for a scheduling group using its unique ID.
+    ///
+    /// Operation `GetSchedulingGroup`: `GET /{connectionId}/beta/teams/{teamId}/schedule/schedulinggroups/{schedulingGroupId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_scheduling_group(
+        &self,
+        team_id: impl Into<String>,
+        scheduling_group_id: impl Into<String>,
+    ) -> GetSchedulingGroup<'_> {
+        GetSchedulingGroup {
+            client: self,
+            team_id: team_id.into(),
+            scheduling_group_id: scheduling_group_id.into(),
+        }
+    }
+    /// Shifts: List all shifts
+    ///
+    /// This operation returns all shifts assigned to members of a team
+    ///
+    /// Operation `ListShifts`: `GET /{connectionId}/beta/teams/{teamId}/schedule/shifts`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn list_shifts(&self, team_id: impl Into<String>) -> ListShifts<'_> {
+        ListShifts {
+            client: self,
+            team_id: team_id.into(),
+            start_time: None,
+            end_time: None,
+            top: None,
+        }
+    }
+    /// Shifts: Get a shift
+    ///
+    /// This operation returns details for a shift using the shift's unique ID.
+    ///
+    /// Operation `GetShift`: `GET /{connectionId}/beta/teams/{teamId}/schedule/shifts/{shiftId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn get_shift(
+        &self,
+        team_id: impl Into<String>,
+        shift_id: impl Into<String>,
+    ) -> GetShift<'_> {
+        GetShift {
+            client: self,
+            team_id: team_id.into(),
+            shift_id: shift_id.into(),
+        }
+    }
+    /// Shifts: Delete a shift
+    ///
+    /// This operation deletes a shift using the shift's unique ID.
+    ///
+    /// Operation `DeleteShift`: `DELETE /{connectionId}/beta/teams/{teamId}/schedule/shifts/{shiftId}`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn delete_shift(
+        &self,
+        team_id: impl Into<String>,
+        shift_id: impl Into<String>,
+    ) -> DeleteShift<'_> {
+        DeleteShift {
+            client: self,
+            team_id: team_id.into(),
+            shift_id: shift_id.into(),
+        }
+    }
+    /// Shifts: List all Swap Shifts requests
+    ///
+    /// This operation returns all swap shifts requests in a schedule
+    ///
+    /// Operation `ListSwapShiftsChangeRequests`: `GET /{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn list_swap_shifts_change_requests(
+        &self,
+        team_id: impl Into<String>,
+    ) -> ListSwapShiftsChangeRequests<'_> {
+        ListSwapShiftsChangeRequests {
+            client: self,
+            team_id: team_id.into(),
+            top: None,
+            state: None,
+        }
+    }
+    /// Shifts: Approve a Swap Shifts request
+    ///
+    /// This operation allows a user to approve a Swap Shifts request.
+    ///
+    /// Operation `SwapShiftsChangeRequestApprove`: `POST /{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftsChangeRequestId}/approve`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn swap_shifts_change_request_approve(
+        &self,
+        team_id: impl Into<String>,
+        swap_shifts_change_request_id: impl Into<String>,
+        request_2: models::OfferShiftRequestApproveBody,
+    ) -> SwapShiftsChangeRequestApprove<'_> {
+        SwapShiftsChangeRequestApprove {
+            client: self,
+            team_id: team_id.into(),
+            swap_shifts_change_request_id: swap_shifts_change_request_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: Decline a Swap Shifts request
+    ///
+    /// This operation allows users to decline a swap shifts request.
+    ///
+    /// Operation `SwapShiftsChangeRequestDecline`: `POST /{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftsChangeRequestId}/decline`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn swap_shifts_change_request_decline(
+        &self,
+        team_id: impl Into<String>,
+        swap_shifts_change_request_id: impl Into<String>,
+        request_2: models::OfferShiftRequestDeclineBody,
+    ) -> SwapShiftsChangeRequestDecline<'_> {
+        SwapShiftsChangeRequestDecline {
+            client: self,
+            team_id: team_id.into(),
+            swap_shifts_change_request_id: swap_shifts_change_request_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: List all Time Off reasons
+    ///
+    /// This operation returns the list of time off reasons associated with a team.
+    ///
+    /// Operation `ListTimeOffReasons`: `GET /{connectionId}/beta/teams/{teamId}/schedule/timeOffReasons`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn list_time_off_reasons(
+        &self,
+        team_id: impl Into<String>,
+    ) -> ListTimeOffReasons<'_> {
+        ListTimeOffReasons {
+            client: self,
+            team_id: team_id.into(),
+            top: None,
+        }
+    }
+    /// Shifts: List all Time Off requests
+    ///
+    /// This operation returns all time off requests in a schedule
+    ///
+    /// Operation `ListTimeOffRequests`: `GET /{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn list_time_off_requests(
+        &self,
+        team_id: impl Into<String>,
+    ) -> ListTimeOffRequests<'_> {
+        ListTimeOffRequests {
+            client: self,
+            team_id: team_id.into(),
+            top: None,
+            state: None,
+        }
+    }
+    /// Shifts: Approve a Time Off request
+    ///
+    /// This operation allows managers to approve a time off request.
+    ///
+    /// Operation `TimeOffRequestApprove`: `POST /{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/approve`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn time_off_request_approve(
+        &self,
+        team_id: impl Into<String>,
+        time_off_request_id: impl Into<String>,
+        request_2: models::OpenShiftChangeRequestApproveBody,
+    ) -> TimeOffRequestApprove<'_> {
+        TimeOffRequestApprove {
+            client: self,
+            team_id: team_id.into(),
+            time_off_request_id: time_off_request_id.into(),
+            request_2,
+        }
+    }
+    /// Shifts: Decline a Time Off request
+    ///
+    /// This operation allows managers to decline a time off request.
+    ///
+    /// Operation `TimeOffRequestDecline`: `POST /{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/decline`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn time_off_request_decline(
+        &self,
+        team_id: impl Into<String>,
+        time_off_request_id: impl Into<String>,
+        request_2: models::OpenShiftChangeRequestDeclineBody,
+    ) -> TimeOffRequestDecline<'_> {
+        TimeOffRequestDecline {
+            client: self,
+            team_id: team_id.into(),
+            time_off_request_id: time_off_request_id.into(),
+            request_2,
+        }
+    }
+    /// Post your own adaptive card as the Flow bot to a channel
+    ///
+    /// Add the JSON card definition to create a custom post for a Teams channel. The post can contain images, graphs, text, and more.
+    ///
+    /// Operation `PostChannelAdaptiveCard`: `POST /{connectionId}/flowbot/actions/adaptivecard/recipienttypes/channel`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn post_channel_adaptive_card(
+        &self,
+        group_id: impl Into<String>,
+        post_adaptive_card_request: models::DynamicChannelAdaptiveCardRequest,
+    ) -> PostChannelAdaptiveCard<'_> {
+        PostChannelAdaptiveCard {
+            client: self,
+            group_id: group_id.into(),
+            post_adaptive_card_request,
+        }
+    }
+    /// Post your own adaptive card as the Flow bot to a user
+    ///
+    /// Add the JSON card definition to create a custom message for a Teams user. The message can contain images, graphs, text, and more.
+    ///
+    /// Operation `PostUserAdaptiveCard`: `POST /{connectionId}/flowbot/actions/adaptivecard/recipienttypes/user`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn post_user_adaptive_card(
+        &self,
+        post_adaptive_card_request: models::DynamicUserAdaptiveCardRequest,
+    ) -> PostUserAdaptiveCard<'_> {
+        PostUserAdaptiveCard {
+            client: self,
+            post_adaptive_card_request,
+        }
+    }
+    /// Get adaptive card input metadata
+    ///
+    /// Get the schema information for adaptive card inputs
+    ///
+    /// Operation `GetAdaptiveCardInputMetadata`: `GET /{connectionId}/flowbot/actions/adaptivecard/recipienttypes/{recipientType}/$metadata.json/inputs`.
+    pub fn get_adaptive_card_input_metadata(
+        &self,
+        recipient_type: impl Into<String>,
+    ) -> GetAdaptiveCardInputMetadata<'_> {
+        GetAdaptiveCardInputMetadata {
+            client: self,
+            recipient_type: recipient_type.into(),
+        }
+    }
+    /// Get flow continuation subscription output metadata
+    ///
+    /// Get the schema information for the flow continuation subscription outputs
+    ///
+    /// Operation `GetFlowContinuationSubscriptionWithPosterOutputMetadata`: `POST /{connectionId}/flowbot/actions/flowcontinuation/posters/{poster}/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs`.
+    pub fn get_flow_continuation_subscription_with_poster_output_metadata(
+        &self,
+        poster: models::GetFlowContinuationSubscriptionWithPosterOutputMetadataPoster,
+        recipient_type: impl Into<String>,
+        body: String,
+    ) -> GetFlowContinuationSubscriptionWithPosterOutputMetadata<'_> {
+        GetFlowContinuationSubscriptionWithPosterOutputMetadata {
+            client: self,
+            poster,
+            recipient_type: recipient_type.into(),
+            body,
+        }
+    }
+    /// Post an Adaptive Card to a Teams channel and wait for a response
+    ///
+    /// Easily automate the process of sending a message to a Teams channel that contains actions to continue a waiting flow.
+    ///
+    /// Operation `SubscribeChannelFlowContinuation`: `POST /{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/channel/$subscriptions`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn subscribe_channel_flow_continuation(
+        &self,
+        group_id: impl Into<String>,
+        channel_flow_continuation_subscription_request: models::SubscribeChannelFlowContinuationBody,
+    ) -> SubscribeChannelFlowContinuation<'_> {
+        SubscribeChannelFlowContinuation {
+            client: self,
+            group_id: group_id.into(),
+            channel_flow_continuation_subscription_request,
+        }
+    }
+    /// Post an Adaptive Card to a Teams user and wait for a response
+    ///
+    /// Easily automate the process of sending a message to a Teams user that contains actions to continue a waiting flow.
+    ///
+    /// Operation `SubscribeUserFlowContinuation`: `POST /{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/user/$subscriptions`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn subscribe_user_flow_continuation(
+        &self,
+        user_flow_continuation_subscription_request: models::SubscribeUserFlowContinuationBody,
+    ) -> SubscribeUserFlowContinuation<'_> {
+        SubscribeUserFlowContinuation {
+            client: self,
+            user_flow_continuation_subscription_request,
+        }
+    }
+    /// Get flow continuation subscription output metadata
+    ///
+    /// Get the schema information for the flow continuation subscription outputs
+    ///
+    /// Operation `GetFlowContinuationSubscriptionOutputMetadata`: `POST /{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs`.
+    pub fn get_flow_continuation_subscription_output_metadata(
+        &self,
+        recipient_type: impl Into<String>,
+        body: String,
+    ) -> GetFlowContinuationSubscriptionOutputMetadata<'_> {
+        GetFlowContinuationSubscriptionOutputMetadata {
+            client: self,
+            recipient_type: recipient_type.into(),
+            body,
+        }
+    }
+    /// List chats
+    ///
+    /// Lists recent chats you are a part of
+    ///
+    /// Operation `GetChats`: `GET /{connectionId}/flowbot/actions/listchats/chattypes/{chatType}/topic/{topic}/expandmembers/false`.
+    pub fn get_chats(
+        &self,
+        chat_type: models::GetChatsChatType,
+        topic: models::GetChatsTopic,
+    ) -> GetChats<'_> {
+        GetChats {
+            client: self,
+            chat_type,
+            topic,
+        }
+    }
+    /// Post a choice of options as the Flow bot to a user
+    ///
+    /// Send a set of options to a Microsoft Teams user, that they must respond to before the flow will continue. This action will pause the flow until the user response to the options
+    ///
+    /// Operation `SubscribeUserMessageWithOptions`: `POST /{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/user/$subscriptions`.
+    pub fn subscribe_user_message_with_options(
+        &self,
+        user_message_with_options_subscription_request: models::DynamicUserMessageWithOptionsSubscriptionRequest,
+    ) -> SubscribeUserMessageWithOptions<'_> {
+        SubscribeUserMessageWithOptions {
+            client: self,
+            user_message_with_options_subscription_request,
+        }
+    }
+    /// Get message with options subscription input metadata
+    ///
+    /// Get the schema information for the message with options subscription inputs
+    ///
+    /// Operation `GetMessageWithOptionsSubscriptionInputMetadata`: `GET /{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/{recipientType}/$metadata.json/subscriptioninputs`.
+    pub fn get_message_with_options_subscription_input_metadata(
+        &self,
+        recipient_type: impl Into<String>,
+    ) -> GetMessageWithOptionsSubscriptionInputMetadata<'_> {
+        GetMessageWithOptionsSubscriptionInputMetadata {
+            client: self,
+            recipient_type: recipient_type.into(),
+        }
+    }
+    /// Get message with options subscription output metadata
+    ///
+    /// Get the schema information for the message with options subscription outputs
+    ///
+    /// Operation `GetMessageWithOptionsSubscriptionOutputMetadata`: `GET /{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs`.
+    pub fn get_message_with_options_subscription_output_metadata(
+        &self,
+        recipient_type: impl Into<String>,
+    ) -> GetMessageWithOptionsSubscriptionOutputMetadata<'_> {
+        GetMessageWithOptionsSubscriptionOutputMetadata {
+            client: self,
+            recipient_type: recipient_type.into(),
+        }
+    }
+    /// Post a message as the Flow bot to a channel
+    ///
+    /// Easily automate the process of posting a message to a Teams channel.
+    ///
+    /// Operation `PostChannelNotification`: `POST /{connectionId}/flowbot/actions/notification/recipienttypes/channel`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn post_channel_notification(
+        &self,
+        group_id: impl Into<String>,
+        post_notification_request: models::DynamicChannelNotificationRequest,
+    ) -> PostChannelNotification<'_> {
+        PostChannelNotification {
+            client: self,
+            group_id: group_id.into(),
+            post_notification_request,
+        }
+    }
+    /// Post a message as the Flow bot to a user
+    ///
+    /// Easily automate the process of sending a message to someone in Teams.
+    ///
+    /// Operation `PostUserNotification`: `POST /{connectionId}/flowbot/actions/notification/recipienttypes/user`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn post_user_notification(
+        &self,
+        post_notification_request: models::DynamicUserNotificationRequest,
+    ) -> PostUserNotification<'_> {
+        PostUserNotification {
+            client: self,
+            post_notification_request,
+        }
+    }
+    /// Get notification input metadata
+    ///
+    /// Get the schema information for notification inputs
+    ///
+    /// Operation `GetNotificationInputMetadata`: `GET /{connectionId}/flowbot/actions/notification/recipienttypes/{recipientType}/$metadata.json/inputs`.
+    pub fn get_notification_input_metadata(
+        &self,
+        recipient_type: impl Into<String>,
+    ) -> GetNotificationInputMetadata<'_> {
+        GetNotificationInputMetadata {
+            client: self,
+            recipient_type: recipient_type.into(),
+        }
+    }
+    /// Get response schema
+    ///
+    /// Get the schema information for unified action responses
+    ///
+    /// Operation `GetPostToConversationResponseSchema`: `GET /{connectionId}/flowbot/actions/{actionType}/posters/{poster}/recipienttypes/{recipientType}/response/schema`.
+    pub fn get_post_to_conversation_response_schema(
+        &self,
+        action_type: impl Into<String>,
+        poster: models::PostMessageToConversationPoster,
+        recipient_type: impl Into<String>,
+    ) -> GetPostToConversationResponseSchema<'_> {
+        GetPostToConversationResponseSchema {
+            client: self,
+            action_type: action_type.into(),
+            poster,
+            recipient_type: recipient_type.into(),
+        }
+    }
+    /// Get unified action input metadata
+    ///
+    /// Get the schema information for unified actions
+    ///
+    /// Operation `GetUnifiedActionSchema`: `GET /{connectionId}/flowbot/actions/{actionType}/posters/{poster}/recipienttypes/{recipientType}/schema`.
+    pub fn get_unified_action_schema(
+        &self,
+        action_type: impl Into<String>,
+        poster: models::PostMessageToConversationPoster,
+        recipient_type: impl Into<String>,
+    ) -> GetUnifiedActionSchema<'_> {
+        GetUnifiedActionSchema {
+            client: self,
+            action_type: action_type.into(),
+            poster,
+            recipient_type: recipient_type.into(),
+        }
+    }
+    /// Post a feed notification
+    ///
+    /// Posts a notification to a user's activity feed linking to a chat or team.
+    ///
+    /// Operation `PostFeedNotification`: `POST /{connectionId}/flowbot/feednotification/poster/{poster}/notificationType/{notificationType}`.
+    pub fn post_feed_notification(
+        &self,
+        poster: models::PostFeedNotificationPoster,
+        notification_type: models::PostFeedNotificationNotificationType,
+        body: models::DynamicPostFeedNotificationRequest,
+    ) -> PostFeedNotification<'_> {
+        PostFeedNotification {
+            client: self,
+            poster,
+            notification_type,
+            body,
+        }
+    }
+    /// Get feed notification input metadata
+    ///
+    /// Get the schema information for feed notification
+    ///
+    /// Operation `GetFeedNotificationInputSchema`: `GET /{connectionId}/flowbot/getfeednotificationinputschema/poster/{poster}/notificationType/{notificationType}`.
+    pub fn get_feed_notification_input_schema(
+        &self,
+        poster: models::PostFeedNotificationPoster,
+        notification_type: models::PostFeedNotificationNotificationType,
+    ) -> GetFeedNotificationInputSchema<'_> {
+        GetFeedNotificationInputSchema {
+            client: self,
+            poster,
+            notification_type,
+        }
+    }
+    /// Get message details response schema
+    ///
+    /// Get the schema information for get message details response
+    ///
+    /// Operation `GetMessageDetailsInputSchema`: `GET /{connectionId}/flowbot/getmessagedetailsinputschema/threadType/{threadType}`.
+    pub fn get_message_details_input_schema(
+        &self,
+        thread_type: models::WebhookAtMentionTriggerThreadType,
+    ) -> GetMessageDetailsInputSchema<'_> {
+        GetMessageDetailsInputSchema {
+            client: self,
+            thread_type,
+        }
+    }
+    /// Get message details input metadata
+    ///
+    /// Get the schema information for message inputs
+    ///
+    /// Operation `GetMessageDetailsResponseSchema`: `GET /{connectionId}/flowbot/getmessagedetailsresponseschema/threadType/{threadType}`.
+    pub fn get_message_details_response_schema(
+        &self,
+        thread_type: models::WebhookAtMentionTriggerThreadType,
+    ) -> GetMessageDetailsResponseSchema<'_> {
+        GetMessageDetailsResponseSchema {
+            client: self,
+            thread_type,
+        }
+    }
+    /// List members input schema
+    ///
+    /// Get the schema information for list members input based on thread type
+    ///
+    /// Operation `ListMembersInputSchema`: `GET /{connectionId}/flowbot/listmembersinputschema/threadType/{threadType}`.
+    pub fn list_members_input_schema(
+        &self,
+        thread_type: models::WebhookAtMentionTriggerThreadType,
+    ) -> ListMembersInputSchema<'_> {
+        ListMembersInputSchema {
+            client: self,
+            thread_type,
+        }
+    }
+    /// Conversation location for where to post
+    ///
+    /// Returns a list of locations to post a message or reply based on who the user is posting as
+    ///
+    /// Operation `GetMessageLocations`: `GET /{connectionId}/flowbot/messageType/{messageType}/poster/{poster}`.
+    pub fn get_message_locations(
+        &self,
+        message_type: impl Into<String>,
+        poster: models::PostMessageToConversationPoster,
+    ) -> GetMessageLocations<'_> {
+        GetMessageLocations {
+            client: self,
+            message_type: message_type.into(),
+            poster,
+        }
+    }
+    /// Get compose message hybrid trigger output metadata
+    ///
+    /// Get the schema information for the compose message hybrid trigger outputs
+    ///
+    /// Operation `GetCardResponseTriggerOutputsMetadata`: `POST /{connectionId}/flowbot/triggers/cardresponse/$metadata.json/cardresponseoutputs`.
+    pub fn get_card_response_trigger_outputs_metadata(
+        &self,
+        body: String,
+    ) -> GetCardResponseTriggerOutputsMetadata<'_> {
+        GetCardResponseTriggerOutputsMetadata {
+            client: self,
+            body,
+        }
+    }
+    /// Get compose message hybrid trigger output metadata
+    ///
+    /// Get the schema information for the compose message hybrid trigger outputs
+    ///
+    /// Operation `GetComposeMessageTriggerOutputsMetadata`: `POST /{connectionId}/flowbot/triggers/composemessage/$metadata.json/composemessageoutputs`.
+    pub fn get_compose_message_trigger_outputs_metadata(
+        &self,
+        body: String,
+    ) -> GetComposeMessageTriggerOutputsMetadata<'_> {
+        GetComposeMessageTriggerOutputsMetadata {
+            client: self,
+            body,
+        }
+    }
+    /// Get selected message hybrid trigger output metadata
+    ///
+    /// Get the schema information for the selected message hybrid trigger outputs
+    ///
+    /// Operation `GetSelectedMessageTriggerOutputsMetadata`: `POST /{connectionId}/flowbot/triggers/selectedmessage/$metadata.json/selectedmessageoutputs`.
+    pub fn get_selected_message_trigger_outputs_metadata(
+        &self,
+        body: String,
+    ) -> GetSelectedMessageTriggerOutputsMetadata<'_> {
+        GetSelectedMessageTriggerOutputsMetadata {
+            client: self,
+            body,
+        }
+    }
+    /// Input schema for webhook trigger
+    ///
+    /// Gets the input schema for webhook trigger
+    ///
+    /// Operation `GetWebhookTriggerRequestSchema`: `GET /{connectionId}/flowbot/webhookTrigger/inputSchema/threadType/{threadType}`.
+    pub fn get_webhook_trigger_request_schema(
+        &self,
+        thread_type: models::WebhookAtMentionTriggerThreadType,
+    ) -> GetWebhookTriggerRequestSchema<'_> {
+        GetWebhookTriggerRequestSchema {
+            client: self,
+            thread_type,
+        }
+    }
+    /// Response schema for webhook trigger
+    ///
+    /// Gets the response schema for webhook trigger
+    ///
+    /// Operation `GetWebhookTriggerResponseSchema`: `GET /{connectionId}/flowbot/webhookTrigger/triggerType/{triggerType}/responseSchema/threadType/{threadType}`.
+    pub fn get_webhook_trigger_response_schema(
+        &self,
+        trigger_type: impl Into<String>,
+        thread_type: models::WebhookAtMentionTriggerThreadType,
+    ) -> GetWebhookTriggerResponseSchema<'_> {
+        GetWebhookTriggerResponseSchema {
+            client: self,
+            trigger_type: trigger_type.into(),
+            thread_type,
+        }
+    }
+    /// Send a Microsoft Graph HTTP request
+    ///
+    /// Construct a Microsoft Graph REST API request to invoke against the Microsoft Teams endpoints. These segments are supported: 1st segment: /teams, /me, /users 2nd segment: channels, chats, installedApps, messages, pinnedMessages. Learn more: https://docs.microsoft.com/en-us/graph/use-the-api
+    ///
+    /// Operation `HttpRequest`: `POST /{connectionId}/httprequest`.
+    pub fn http_request(
+        &self,
+        uri: impl Into<String>,
+        method: models::HttpRequestMethod,
+    ) -> HttpRequest<'_> {
+        HttpRequest {
+            client: self,
+            uri: uri.into(),
+            method,
+            content_type: None,
+            custom_header1: None,
+            custom_header2: None,
+            custom_header3: None,
+            custom_header4: None,
+            custom_header5: None,
+            body: None,
+        }
+    }
+    /// Create a Teams meeting
+    ///
+    /// Create a meeting with a link at the bottom of the invite to join the meeting online on Microsoft Teams.
+    ///
+    /// Operation `CreateTeamsMeeting`: `POST /{connectionId}/v1.0/me/calendars/{calendarid}/events`.
+    pub fn create_teams_meeting(
+        &self,
+        calendarid: models::CreateTeamsMeetingCalendarid,
+        item: models::NewMeeting,
+    ) -> CreateTeamsMeeting<'_> {
+        CreateTeamsMeeting {
+            client: self,
+            calendarid,
+            item,
+        }
+    }
+    /// Get supported time zones
+    ///
+    /// Lists the time zones that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// Operation `GetSupportedTimeZones`: `GET /{connectionId}/v1.0/me/outlook/supportedTimeZones`.
+    pub fn get_supported_time_zones(&self) -> GetSupportedTimeZones<'_> {
+        GetSupportedTimeZones {
+            client: self,
+        }
+    }
+    /// List associated teams
+    ///
+    /// Lists all the teams you are a direct member of, or are a member of a shared channel that is hosted inside the team.
+    ///
+    /// Operation `GetAllAssociatedTeams`: `GET /{connectionId}/v1.0/me/teamwork/associatedTeams`.
+    pub fn get_all_associated_teams(&self) -> GetAllAssociatedTeams<'_> {
+        GetAllAssociatedTeams {
+            client: self,
+        }
+    }
+    /// Post card in a chat or channel
+    ///
+    /// Posts a card to a chat or a channel
+    ///
+    /// Operation `PostCardToConversation`: `POST /{connectionId}/v1.0/teams/conversation/adaptivecard/poster/{poster}/location/{location}`.
+    pub fn post_card_to_conversation(
+        &self,
+        poster: models::PostCardToConversationPoster,
+        location: impl Into<String>,
+        body: models::DynamicPostCardRequest,
+    ) -> PostCardToConversation<'_> {
+        PostCardToConversation {
+            client: self,
+            poster,
+            location: location.into(),
+            body,
+        }
+    }
+    /// Post adaptive card and wait for a response
+    ///
+    /// Posts an adaptive card to a chat or a channel and waits for a response from any user. This will pause the flow until any user responds.
+    ///
+    /// Operation `PostCardAndWaitForResponse`: `POST /{connectionId}/v1.0/teams/conversation/gatherinput/poster/{poster}/location/{location}/$subscriptions`.
+    pub fn post_card_and_wait_for_response(
+        &self,
+        poster: models::GetFlowContinuationSubscriptionWithPosterOutputMetadataPoster,
+        location: impl Into<String>,
+        body: models::PostCardAndWaitForResponseBody,
+    ) -> PostCardAndWaitForResponse<'_> {
+        PostCardAndWaitForResponse {
+            client: self,
+            poster,
+            location: location.into(),
+            body,
+        }
+    }
+    /// Reply with an adaptive card in a channel
+    ///
+    /// Replies with an adaptive card to a channel's message
+    ///
+    /// Operation `ReplyWithCardToConversation`: `POST /{connectionId}/v1.0/teams/conversation/replyWithAdaptivecard/poster/{poster}/location/{location}`.
+    pub fn reply_with_card_to_conversation(
+        &self,
+        poster: models::ReplyWithCardToConversationPoster,
+        location: impl Into<String>,
+        body: models::DynamicReplyCardRequest,
+    ) -> ReplyWithCardToConversation<'_> {
+        ReplyWithCardToConversation {
+            client: self,
+            poster,
+            location: location.into(),
+            body,
+        }
+    }
+    /// Reply with a message in a channel
+    ///
+    /// Replies with a message to a channel's message
+    ///
+    /// Operation `ReplyWithMessageToConversation`: `POST /{connectionId}/v1.0/teams/conversation/replyWithMessage/poster/{poster}/location/{location}`.
+    pub fn reply_with_message_to_conversation(
+        &self,
+        poster: models::ReplyWithCardToConversationPoster,
+        location: impl Into<String>,
+        body: models::DynamicReplyMessageRequest,
+    ) -> ReplyWithMessageToConversation<'_> {
+        ReplyWithMessageToConversation {
+            client: self,
+            poster,
+            location: location.into(),
+            body,
+        }
+    }
+    /// Update an adaptive card in a chat or channel
+    ///
+    /// Updates an existing adaptive card
+    ///
+    /// Operation `UpdateCardInConversation`: `POST /{connectionId}/v1.0/teams/conversation/updateAdaptivecard/poster/{poster}/location/{location}`.
+    pub fn update_card_in_conversation(
+        &self,
+        poster: models::ReplyWithCardToConversationPoster,
+        location: impl Into<String>,
+        body: models::DynamicUpdateCardRequest,
+    ) -> UpdateCardInConversation<'_> {
+        UpdateCardInConversation {
+            client: self,
+            poster,
+            location: location.into(),
+            body,
+        }
+    }
+    /// List members
+    ///
+    /// List direct members of a group chat or a channel
+    ///
+    /// Operation `ListMembers`: `POST /{connectionId}/v1.0/teams/listmembers/threadType/{threadType}`.
+    pub fn list_members(
+        &self,
+        thread_type: models::WebhookAtMentionTriggerThreadType,
+        body: models::DynamicListMembersSchema,
+    ) -> ListMembers<'_> {
+        ListMembers {
+            client: self,
+            thread_type,
+            body,
+        }
+    }
+    /// List replies of a channel message
+    ///
+    /// List replies to a message in a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
+    ///
+    /// Operation `ListRepliesToMessage`: `GET /{connectionId}/v1.0/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies`.
+    pub fn list_replies_to_message(
+        &self,
+        group_id: impl Into<String>,
+        channel_id: impl Into<String>,
+        message_id: impl Into<String>,
+    ) -> ListRepliesToMessage<'_> {
+        ListRepliesToMessage {
+            client: self,
+            group_id: group_id.into(),
+            channel_id: channel_id.into(),
+            message_id: message_id.into(),
+            top: None,
+        }
+    }
+    /// Get an @mention token for a user
+    ///
+    /// Creates a token that can be inserted into a message or adaptive card to @mention a user.
+    ///
+    /// Operation `AtMentionUser`: `GET /{connectionId}/v1.0/users/{userId}`.
+    pub fn at_mention_user(&self, user_id: impl Into<String>) -> AtMentionUser<'_> {
+        AtMentionUser {
+            client: self,
+            user_id: user_id.into(),
+        }
+    }
+    /// Post a reply to a message (V2)
+    ///
+    /// Posts a reply to a message in a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
+    ///
+    /// Operation `PostReplyToMessageV2`: `POST /{connectionId}/v2/beta/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn post_reply_to_message_v2(
+        &self,
+        group_id: impl Into<String>,
+        channel_id: impl Into<String>,
+        message_id: impl Into<String>,
+        body: models::PostMessageToChannelV2Body,
+    ) -> PostReplyToMessageV2<'_> {
+        PostReplyToMessageV2 {
+            client: self,
+            group_id: group_id.into(),
+            channel_id: channel_id.into(),
+            message_id: message_id.into(),
+            body,
+        }
+    }
+    /// Post a message (V3)
+    ///
+    /// Posts a message to a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
+    ///
+    /// Operation `PostMessageToChannelV3`: `POST /{connectionId}/v3/beta/teams/{groupId}/channels/{channelId}/messages`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn post_message_to_channel_v3(
+        &self,
+        group_id: impl Into<String>,
+        channel_id: impl Into<String>,
+        body: models::PostMessageToChannelV2Body,
+    ) -> PostMessageToChannelV3<'_> {
+        PostMessageToChannelV3 {
+            client: self,
+            group_id: group_id.into(),
+            channel_id: channel_id.into(),
+            body,
+        }
+    }
 }
+static CREATE_CHAT: Operation = crate::operation(
+    "CreateChat",
+    Method::POST,
+    "/{connectionId}/beta/chats",
+);
+/// Request builder for [`Client::create_chat`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateChat<'a> {
+    client: &'a Client,
+    item: models::NewChat,
+}
+impl CreateChat<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&CREATE_CHAT).json(&self.item)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::NewChatResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateChat, models::NewChatResponse);
+static GET_CHANNELS_FOR_GROUP: Operation = crate::operation(
+    "GetChannelsForGroup",
+    Method::GET,
+    "/{connectionId}/beta/groups/{groupId}/channels",
+);
+/// Request builder for [`Client::get_channels_for_group`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetChannelsForGroup<'a> {
+    client: &'a Client,
+    group_id: String,
+    filter: Option<String>,
+    orderby: Option<String>,
+}
+impl GetChannelsForGroup<'_> {
+    /// An OData filter query to restrict the entries returned (e.g. membershipType eq 'standard').
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+    /// An OData orderBy query option for specifying the order of entries (e.g., displayName asc).
+    pub fn orderby(mut self, value: impl Into<String>) -> Self {
+        self.orderby = Some(value.into());
+        self
+    }
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_CHANNELS_FOR_GROUP)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetChannelsForGroupResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(
+    GetChannelsForGroup, models::GetChannelsForGroupResponse
+);
+static CREATE_CHANNEL: Operation = crate::operation(
+    "CreateChannel",
+    Method::POST,
+    "/{connectionId}/beta/groups/{groupId}/channels",
+);
+/// Request builder for [`Client::create_channel`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateChannel<'a> {
+    client: &'a Client,
+    group_id: String,
+    body: models::CreateChannelBody,
+}
+impl CreateChannel<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&CREATE_CHANNEL)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::CreateChannelResponse201> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateChannel, models::CreateChannelResponse201);
+static POST_MESSAGE_TO_CHANNEL: Operation = crate::operation(
+    "PostMessageToChannel",
+    Method::POST,
+    "/{connectionId}/beta/groups/{groupId}/channels/{channelId}/chatThreads",
+);
+/// Request builder for [`Client::post_message_to_channel`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PostMessageToChannel<'a> {
+    client: &'a Client,
+    group_id: String,
+    channel_id: String,
+    body: models::PostMessageToChannelBody,
+}
+impl PostMessageToChannel<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&POST_MESSAGE_TO_CHANNEL)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("channelId", &self.channel_id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(PostMessageToChannel, ());
+static GET_ALL_TEAMS: Operation = crate::operation(
+    "GetAllTeams",
+    Method::GET,
+    "/{connectionId}/beta/me/joinedTeams",
+);
+/// Request builder for [`Client::get_all_teams`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAllTeams<'a> {
+    client: &'a Client,
+}
+impl GetAllTeams<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&GET_ALL_TEAMS)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetAllTeamsResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetAllTeams, models::GetAllTeamsResponse);
+static GET_TEAMWORK: Operation = crate::operation(
+    "GetTeamwork",
+    Method::GET,
+    "/{connectionId}/beta/me/teamwork",
+);
+/// Request builder for [`Client::get_teamwork`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetTeamwork<'a> {
+    client: &'a Client,
+}
+impl GetTeamwork<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&GET_TEAMWORK)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetTeamwork, connector_runtime::serde_json::Value);
+static CREATE_A_TEAM: Operation = crate::operation(
+    "CreateATeam",
+    Method::POST,
+    "/{connectionId}/beta/teams",
+);
+/// Request builder for [`Client::create_a_team`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateATeam<'a> {
+    client: &'a Client,
+    body: models::CreateATeamBody,
+}
+impl CreateATeam<'_> {
+    fn request(self) -> Request {
+        self.client.connection().request(&CREATE_A_TEAM).json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::CreateATeamResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateATeam, models::CreateATeamResponse);
+static POST_MESSAGE_TO_CONVERSATION: Operation = crate::operation(
+    "PostMessageToConversation",
+    Method::POST,
+    "/{connectionId}/beta/teams/conversation/message/poster/{poster}/location/{location}",
+);
+/// Request builder for [`Client::post_message_to_conversation`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PostMessageToConversation<'a> {
+    client: &'a Client,
+    poster: models::PostMessageToConversationPoster,
+    location: String,
+    body: models::DynamicPostMessageRequest,
+}
+impl PostMessageToConversation<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&POST_MESSAGE_TO_CONVERSATION)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("location", &self.location, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::PostToConversationResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(
+    PostMessageToConversation, models::PostToConversationResponse
+);
+static GET_MESSAGE_DETAILS: Operation = crate::operation(
+    "GetMessageDetails",
+    Method::POST,
+    "/{connectionId}/beta/teams/messages/{messageId}/messageType/{threadType}",
+);
+/// Request builder for [`Client::get_message_details`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetMessageDetails<'a> {
+    client: &'a Client,
+    message_id: String,
+    thread_type: models::WebhookAtMentionTriggerThreadType,
+    body: models::DynamicGetMessageDetailsSchema,
+}
+impl GetMessageDetails<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_MESSAGE_DETAILS)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .path_param("threadType", &self.thread_type, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(
+        self,
+    ) -> Pending<models::DynamicGetMessageDetailsResponseSchema> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(
+    GetMessageDetails, models::DynamicGetMessageDetailsResponseSchema
+);
+static GET_ALL_CHANNELS_FOR_TEAM: Operation = crate::operation(
+    "GetAllChannelsForTeam",
+    Method::GET,
+    "/{connectionId}/beta/teams/{groupId}/allChannels",
+);
+/// Request builder for [`Client::get_all_channels_for_team`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAllChannelsForTeam<'a> {
+    client: &'a Client,
+    group_id: String,
+    filter: Option<String>,
+    orderby: Option<String>,
+}
+impl GetAllChannelsForTeam<'_> {
+    /// An OData filter query to restrict the entries returned (e.g. membershipType eq 'standard').
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+    /// An OData orderBy query option for specifying the order of entries (e.g., displayName asc).
+    pub fn orderby(mut self, value: impl Into<String>) -> Self {
+        self.orderby = Some(value.into());
+        self
+    }
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_ALL_CHANNELS_FOR_TEAM)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .query("$filter", &self.filter)
+            .query("$orderby", &self.orderby)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetAllChannelsForTeamResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(
+    GetAllChannelsForTeam, models::GetAllChannelsForTeamResponse
+);
+static GET_CHANNEL: Operation = crate::operation(
+    "GetChannel",
+    Method::GET,
+    "/{connectionId}/beta/teams/{groupId}/channels/{channelId}",
+);
+/// Request builder for [`Client::get_channel`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetChannel<'a> {
+    client: &'a Client,
+    group_id: String,
+    channel_id: String,
+}
+impl GetChannel<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_CHANNEL)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("channelId", &self.channel_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetChannelResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetChannel, models::GetChannelResponse);
+static GET_MESSAGES_FROM_CHANNEL: Operation = crate::operation(
+    "GetMessagesFromChannel",
+    Method::GET,
+    "/{connectionId}/beta/teams/{groupId}/channels/{channelId}/messages",
+);
+/// Request builder for [`Client::get_messages_from_channel`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetMessagesFromChannel<'a> {
+    client: &'a Client,
+    group_id: String,
+    channel_id: String,
+}
+impl GetMessagesFromChannel<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_MESSAGES_FROM_CHANNEL)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("channelId", &self.channel_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetMessagesFromChannelResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(
+    GetMessagesFromChannel, models::GetMessagesFromChannelResponse
+);
+static POST_MESSAGE_TO_CHANNEL_V2: Operation = crate::operation(
+    "PostMessageToChannelV2",
+    Method::POST,
+    "/{connectionId}/beta/teams/{groupId}/channels/{channelId}/messages",
+);
+/// Request builder for [`Client::post_message_to_channel_v2`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PostMessageToChannelV2<'a> {
+    client: &'a Client,
+    group_id: String,
+    channel_id: String,
+    body: models::PostMessageToChannelV2Body,
+}
+impl PostMessageToChannelV2<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&POST_MESSAGE_TO_CHANNEL_V2)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("channelId", &self.channel_id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(PostMessageToChannelV2, ());
+static POST_REPLY_TO_MESSAGE: Operation = crate::operation(
+    "PostReplyToMessage",
+    Method::POST,
+    "/{connectionId}/beta/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies",
+);
+/// Request builder for [`Client::post_reply_to_message`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PostReplyToMessage<'a> {
+    client: &'a Client,
+    group_id: String,
+    channel_id: String,
+    message_id: String,
+    body: models::PostMessageToChannelV2Body,
+}
+impl PostReplyToMessage<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&POST_REPLY_TO_MESSAGE)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("channelId", &self.channel_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(PostReplyToMessage, ());
+static GET_TAGS: Operation = crate::operation(
+    "GetTags",
+    Method::GET,
+    "/{connectionId}/beta/teams/{groupId}/tags",
+);
+/// Request builder for [`Client::get_tags`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetTags<'a> {
+    client: &'a Client,
+    group_id: String,
+}
+impl GetTags<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_TAGS)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTagsResponseSchema> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetTags, models::GetTagsResponseSchema);
+static CREATE_TAG: Operation = crate::operation(
+    "CreateTag",
+    Method::POST,
+    "/{connectionId}/beta/teams/{groupId}/tags",
+);
+/// Request builder for [`Client::create_tag`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateTag<'a> {
+    client: &'a Client,
+    group_id: String,
+    body: models::CreateTagBody,
+}
+impl CreateTag<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&CREATE_TAG)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::CreateTagResponseSchema> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(CreateTag, models::CreateTagResponseSchema);
+static AT_MENTION_TAG: Operation = crate::operation(
+    "AtMentionTag",
+    Method::GET,
+    "/{connectionId}/beta/teams/{groupId}/tags/{tagId}",
+);
+/// Request builder for [`Client::at_mention_tag`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AtMentionTag<'a> {
+    client: &'a Client,
+    group_id: String,
+    tag_id: String,
+}
+impl AtMentionTag<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&AT_MENTION_TAG)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("tagId", &self.tag_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::AtMentionTagResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(AtMentionTag, models::AtMentionTagResponse);
+static DELETE_TAG: Operation = crate::operation(
+    "DeleteTag",
+    Method::DELETE,
+    "/{connectionId}/beta/teams/{groupId}/tags/{tagId}",
+);
+/// Request builder for [`Client::delete_tag`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteTag<'a> {
+    client: &'a Client,
+    group_id: String,
+    tag_id: String,
+}
+impl DeleteTag<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&DELETE_TAG)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("tagId", &self.tag_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(DeleteTag, ());
+static GET_TAG_MEMBERS: Operation = crate::operation(
+    "GetTagMembers",
+    Method::GET,
+    "/{connectionId}/beta/teams/{groupId}/tags/{tagId}/members",
+);
+/// Request builder for [`Client::get_tag_members`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetTagMembers<'a> {
+    client: &'a Client,
+    group_id: String,
+    tag_id: String,
+}
+impl GetTagMembers<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_TAG_MEMBERS)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("tagId", &self.tag_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTagMembersResponseSchema> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetTagMembers, models::GetTagMembersResponseSchema);
+static ADD_MEMBER_TO_TAG: Operation = crate::operation(
+    "AddMemberToTag",
+    Method::POST,
+    "/{connectionId}/beta/teams/{groupId}/tags/{tagId}/members",
+);
+/// Request builder for [`Client::add_member_to_tag`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AddMemberToTag<'a> {
+    client: &'a Client,
+    group_id: String,
+    tag_id: String,
+    body: models::AddMemberToTagBody,
+}
+impl AddMemberToTag<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&ADD_MEMBER_TO_TAG)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("tagId", &self.tag_id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::AddMemberToTagResponseSchema> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(AddMemberToTag, models::AddMemberToTagResponseSchema);
+static DELETE_TAG_MEMBER: Operation = crate::operation(
+    "DeleteTagMember",
+    Method::DELETE,
+    "/{connectionId}/beta/teams/{groupId}/tags/{tagId}/members/{tagMemberId}",
+);
+/// Request builder for [`Client::delete_tag_member`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteTagMember<'a> {
+    client: &'a Client,
+    group_id: String,
+    tag_id: String,
+    tag_member_id: String,
+}
+impl DeleteTagMember<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&DELETE_TAG_MEMBER)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("tagId", &self.tag_id, UrlEncoding::Single)
+            .path_param("tagMemberId", &self.tag_member_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(DeleteTagMember, ());
+static GET_TEAM: Operation = crate::operation(
+    "GetTeam",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}",
+);
+/// Request builder for [`Client::get_team`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetTeam<'a> {
+    client: &'a Client,
+    team_id: String,
+}
+impl GetTeam<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_TEAM)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::GetTeamResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetTeam, models::GetTeamResponse);
+static ADD_MEMBER_TO_TEAM: Operation = crate::operation(
+    "AddMemberToTeam",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/members",
+);
+/// Request builder for [`Client::add_member_to_team`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AddMemberToTeam<'a> {
+    client: &'a Client,
+    team_id: String,
+    body: models::AddMemberToTeamBody,
+}
+impl AddMemberToTeam<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&ADD_MEMBER_TO_TEAM)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .json(&self.body)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<()> {
+        self.request().send_empty()
+    }
+}
+connector_runtime::into_future!(AddMemberToTeam, ());
+static GET_SCHEDULE: Operation = crate::operation(
+    "GetSchedule",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule",
+);
+/// Request builder for [`Client::get_schedule`]; `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetSchedule<'a> {
+    client: &'a Client,
+    team_id: String,
+}
+impl GetSchedule<'_> {
+    fn request(self) -> Request {
+        self.client
+            .connection()
+            .request(&GET_SCHEDULE)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+    }
+    /// Sends the request; the response keeps its status and headers.
+    pub fn send_with_response(self) -> Pending<models::ScheduleResponse> {
+        self.request().send_json()
+    }
+}
+connector_runtime::into_future!(GetSchedule, models::ScheduleResponse);
+static LIST_OFFER_SHIFT_REQUESTS: Operation = crate::operation(
+    "ListOfferShiftRequests",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests",
+);
 /// Request builder for [`Client::list_offer_shift_requests`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1245,18 +2122,15 @@ impl ListOfferShiftRequests<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_OFFER_SHIFT_REQUESTS)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .query("$top", &this.top)
-            .query("state", &this.state)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .query("$top", &self.top)
+            .query("state", &self.state)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListOfferShiftRequestsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListOfferShiftRequestsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1273,34 +2147,11 @@ impl ListOfferShiftRequests<'_> {
 connector_runtime::into_future!(
     ListOfferShiftRequests, models::ListOfferShiftRequestsResponse
 );
-static OFFER_SHIFT_REQUEST_APPROVE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "OfferShiftRequestApprove",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/approve",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Approve an Offer Shift request
-    ///
-    /// This operation allows recipients/managers to approve an offer shift request.
-    ///
-    /// Operation `OfferShiftRequestApprove`: `POST /{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/approve`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn offer_shift_request_approve(
-        &self,
-        team_id: impl Into<String>,
-        offer_shift_request_id: impl Into<String>,
-        request_2: models::OfferShiftRequestApproveBody,
-    ) -> OfferShiftRequestApprove<'_> {
-        OfferShiftRequestApprove {
-            client: self,
-            team_id: team_id.into(),
-            offer_shift_request_id: offer_shift_request_id.into(),
-            request_2,
-        }
-    }
-}
+static OFFER_SHIFT_REQUEST_APPROVE: Operation = crate::operation(
+    "OfferShiftRequestApprove",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/approve",
+);
 /// Request builder for [`Client::offer_shift_request_approve`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1312,56 +2163,30 @@ pub struct OfferShiftRequestApprove<'a> {
 }
 impl OfferShiftRequestApprove<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&OFFER_SHIFT_REQUEST_APPROVE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "offerShiftRequestId",
-                &this.offer_shift_request_id,
+                &self.offer_shift_request_id,
                 UrlEncoding::Single,
             )
-            .json(&this.request_2)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     OfferShiftRequestApprove, connector_runtime::serde_json::Value
 );
-static OFFER_SHIFT_REQUEST_DECLINE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "OfferShiftRequestDecline",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/decline",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Decline an Offer Shift request
-    ///
-    /// This operation allows users to decline an offer shift request.
-    ///
-    /// Operation `OfferShiftRequestDecline`: `POST /{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/decline`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn offer_shift_request_decline(
-        &self,
-        team_id: impl Into<String>,
-        offer_shift_request_id: impl Into<String>,
-        request_2: models::OfferShiftRequestDeclineBody,
-    ) -> OfferShiftRequestDecline<'_> {
-        OfferShiftRequestDecline {
-            client: self,
-            team_id: team_id.into(),
-            offer_shift_request_id: offer_shift_request_id.into(),
-            request_2,
-        }
-    }
-}
+static OFFER_SHIFT_REQUEST_DECLINE: Operation = crate::operation(
+    "OfferShiftRequestDecline",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/offerShiftRequests/{offerShiftRequestId}/decline",
+);
 /// Request builder for [`Client::offer_shift_request_decline`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1373,54 +2198,30 @@ pub struct OfferShiftRequestDecline<'a> {
 }
 impl OfferShiftRequestDecline<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&OFFER_SHIFT_REQUEST_DECLINE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "offerShiftRequestId",
-                &this.offer_shift_request_id,
+                &self.offer_shift_request_id,
                 UrlEncoding::Single,
             )
-            .json(&this.request_2)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     OfferShiftRequestDecline, connector_runtime::serde_json::Value
 );
-static LIST_OPEN_SHIFT_CHANGE_REQUESTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListOpenShiftChangeRequests",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests",
-    safe: false,
-};
-impl Client {
-    /// Shifts: List all Open Shift requests
-    ///
-    /// This operation returns all open shift change requests in a schedule
-    ///
-    /// Operation `ListOpenShiftChangeRequests`: `GET /{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn list_open_shift_change_requests(
-        &self,
-        team_id: impl Into<String>,
-    ) -> ListOpenShiftChangeRequests<'_> {
-        ListOpenShiftChangeRequests {
-            client: self,
-            team_id: team_id.into(),
-            top: None,
-            state: None,
-        }
-    }
-}
+static LIST_OPEN_SHIFT_CHANGE_REQUESTS: Operation = crate::operation(
+    "ListOpenShiftChangeRequests",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests",
+);
 /// Request builder for [`Client::list_open_shift_change_requests`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1442,21 +2243,17 @@ impl ListOpenShiftChangeRequests<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_OPEN_SHIFT_CHANGE_REQUESTS)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .query("$top", &this.top)
-            .query("state", &this.state)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .query("$top", &self.top)
+            .query("state", &self.state)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::ListOpenShiftChangeRequestsResponse>>,
-    > {
+    ) -> Pending<models::ListOpenShiftChangeRequestsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1473,34 +2270,11 @@ impl ListOpenShiftChangeRequests<'_> {
 connector_runtime::into_future!(
     ListOpenShiftChangeRequests, models::ListOpenShiftChangeRequestsResponse
 );
-static OPEN_SHIFT_CHANGE_REQUEST_APPROVE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "OpenShiftChangeRequestApprove",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/approve",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Approve an Open Shift request
-    ///
-    /// This operation allows managers to approve an Open Shift request.
-    ///
-    /// Operation `OpenShiftChangeRequestApprove`: `POST /{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/approve`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn open_shift_change_request_approve(
-        &self,
-        team_id: impl Into<String>,
-        open_shift_change_request_id: impl Into<String>,
-        request_2: models::OpenShiftChangeRequestApproveBody,
-    ) -> OpenShiftChangeRequestApprove<'_> {
-        OpenShiftChangeRequestApprove {
-            client: self,
-            team_id: team_id.into(),
-            open_shift_change_request_id: open_shift_change_request_id.into(),
-            request_2,
-        }
-    }
-}
+static OPEN_SHIFT_CHANGE_REQUEST_APPROVE: Operation = crate::operation(
+    "OpenShiftChangeRequestApprove",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/approve",
+);
 /// Request builder for [`Client::open_shift_change_request_approve`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1512,56 +2286,30 @@ pub struct OpenShiftChangeRequestApprove<'a> {
 }
 impl OpenShiftChangeRequestApprove<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&OPEN_SHIFT_CHANGE_REQUEST_APPROVE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "openShiftChangeRequestId",
-                &this.open_shift_change_request_id,
+                &self.open_shift_change_request_id,
                 UrlEncoding::Single,
             )
-            .json(&this.request_2)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     OpenShiftChangeRequestApprove, connector_runtime::serde_json::Value
 );
-static OPEN_SHIFT_CHANGE_REQUEST_DECLINE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "OpenShiftChangeRequestDecline",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/decline",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Decline an Open Shift request
-    ///
-    /// This operation allows managers to decline an open shift request.
-    ///
-    /// Operation `OpenShiftChangeRequestDecline`: `POST /{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/decline`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn open_shift_change_request_decline(
-        &self,
-        team_id: impl Into<String>,
-        open_shift_change_request_id: impl Into<String>,
-        request_2: models::OpenShiftChangeRequestDeclineBody,
-    ) -> OpenShiftChangeRequestDecline<'_> {
-        OpenShiftChangeRequestDecline {
-            client: self,
-            team_id: team_id.into(),
-            open_shift_change_request_id: open_shift_change_request_id.into(),
-            request_2,
-        }
-    }
-}
+static OPEN_SHIFT_CHANGE_REQUEST_DECLINE: Operation = crate::operation(
+    "OpenShiftChangeRequestDecline",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/openShiftChangeRequests/{openShiftChangeRequestId}/decline",
+);
 /// Request builder for [`Client::open_shift_change_request_decline`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1573,52 +2321,30 @@ pub struct OpenShiftChangeRequestDecline<'a> {
 }
 impl OpenShiftChangeRequestDecline<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&OPEN_SHIFT_CHANGE_REQUEST_DECLINE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "openShiftChangeRequestId",
-                &this.open_shift_change_request_id,
+                &self.open_shift_change_request_id,
                 UrlEncoding::Single,
             )
-            .json(&this.request_2)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     OpenShiftChangeRequestDecline, connector_runtime::serde_json::Value
 );
-static LIST_OPEN_SHIFTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListOpenShifts",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/openShifts",
-    safe: false,
-};
-impl Client {
-    /// Shifts: List all Open Shifts
-    ///
-    /// This operation returns all open shifts in a team
-    ///
-    /// Operation `ListOpenShifts`: `GET /{connectionId}/beta/teams/{teamId}/schedule/openShifts`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn list_open_shifts(&self, team_id: impl Into<String>) -> ListOpenShifts<'_> {
-        ListOpenShifts {
-            client: self,
-            team_id: team_id.into(),
-            start_time: None,
-            end_time: None,
-            top: None,
-        }
-    }
-}
+static LIST_OPEN_SHIFTS: Operation = crate::operation(
+    "ListOpenShifts",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/openShifts",
+);
 /// Request builder for [`Client::list_open_shifts`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1646,19 +2372,16 @@ impl ListOpenShifts<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_OPEN_SHIFTS)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .query("startTime", &this.start_time)
-            .query("endTime", &this.end_time)
-            .query("$top", &this.top)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .query("startTime", &self.start_time)
+            .query("endTime", &self.end_time)
+            .query("$top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListOpenShiftsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListOpenShiftsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1673,32 +2396,11 @@ impl ListOpenShifts<'_> {
     }
 }
 connector_runtime::into_future!(ListOpenShifts, models::ListOpenShiftsResponse);
-static CREATE_OPEN_SHIFT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateOpenShift",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/openShifts",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Create a new Open Shift
-    ///
-    /// Create a new open shift in a schedule
-    ///
-    /// Operation `CreateOpenShift`: `POST /{connectionId}/beta/teams/{teamId}/schedule/openShifts`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn create_open_shift(
-        &self,
-        team_id: impl Into<String>,
-        request_2: models::EditOpenShiftRequest,
-    ) -> CreateOpenShift<'_> {
-        CreateOpenShift {
-            client: self,
-            team_id: team_id.into(),
-            request_2,
-        }
-    }
-}
+static CREATE_OPEN_SHIFT: Operation = crate::operation(
+    "CreateOpenShift",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/openShifts",
+);
 /// Request builder for [`Client::create_open_shift`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1709,47 +2411,23 @@ pub struct CreateOpenShift<'a> {
 }
 impl CreateOpenShift<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CREATE_OPEN_SHIFT)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .json(&this.request_2)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::OpenShiftResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::OpenShiftResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateOpenShift, models::OpenShiftResponse);
-static GET_OPEN_SHIFT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetOpenShift",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Get an open shift
-    ///
-    /// This operation returns details for an open shift.
-    ///
-    /// Operation `GetOpenShift`: `GET /{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_open_shift(
-        &self,
-        team_id: impl Into<String>,
-        open_shift_id: impl Into<String>,
-    ) -> GetOpenShift<'_> {
-        GetOpenShift {
-            client: self,
-            team_id: team_id.into(),
-            open_shift_id: open_shift_id.into(),
-        }
-    }
-}
+static GET_OPEN_SHIFT: Operation = crate::operation(
+    "GetOpenShift",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}",
+);
 /// Request builder for [`Client::get_open_shift`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1760,49 +2438,23 @@ pub struct GetOpenShift<'a> {
 }
 impl GetOpenShift<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_OPEN_SHIFT)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .path_param("openShiftId", &this.open_shift_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .path_param("openShiftId", &self.open_shift_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::OpenShiftResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::OpenShiftResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetOpenShift, models::OpenShiftResponse);
-static UPDATE_OPEN_SHIFT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateOpenShift",
-    method: Method::PUT,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Update an Open Shift
-    ///
-    /// Update an open shift in a schedule.
-    ///
-    /// Operation `UpdateOpenShift`: `PUT /{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn update_open_shift(
-        &self,
-        team_id: impl Into<String>,
-        open_shift_id: impl Into<String>,
-        request_2: models::EditOpenShiftRequest,
-    ) -> UpdateOpenShift<'_> {
-        UpdateOpenShift {
-            client: self,
-            team_id: team_id.into(),
-            open_shift_id: open_shift_id.into(),
-            request_2,
-        }
-    }
-}
+static UPDATE_OPEN_SHIFT: Operation = crate::operation(
+    "UpdateOpenShift",
+    Method::PUT,
+    "/{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}",
+);
 /// Request builder for [`Client::update_open_shift`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1814,48 +2466,24 @@ pub struct UpdateOpenShift<'a> {
 }
 impl UpdateOpenShift<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPDATE_OPEN_SHIFT)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .path_param("openShiftId", &this.open_shift_id, UrlEncoding::Single)
-            .json(&this.request_2)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .path_param("openShiftId", &self.open_shift_id, UrlEncoding::Single)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::OpenShiftResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::OpenShiftResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(UpdateOpenShift, models::OpenShiftResponse);
-static DELETE_OPEN_SHIFT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteOpenShift",
-    method: Method::DELETE,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Delete an open shift
-    ///
-    /// This operation deletes an open shift.
-    ///
-    /// Operation `DeleteOpenShift`: `DELETE /{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn delete_open_shift(
-        &self,
-        team_id: impl Into<String>,
-        open_shift_id: impl Into<String>,
-    ) -> DeleteOpenShift<'_> {
-        DeleteOpenShift {
-            client: self,
-            team_id: team_id.into(),
-            open_shift_id: open_shift_id.into(),
-        }
-    }
-}
+static DELETE_OPEN_SHIFT: Operation = crate::operation(
+    "DeleteOpenShift",
+    Method::DELETE,
+    "/{connectionId}/beta/teams/{teamId}/schedule/openShifts/{openShiftId}",
+);
 /// Request builder for [`Client::delete_open_shift`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1866,44 +2494,23 @@ pub struct DeleteOpenShift<'a> {
 }
 impl DeleteOpenShift<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_OPEN_SHIFT)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .path_param("openShiftId", &this.open_shift_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .path_param("openShiftId", &self.open_shift_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(DeleteOpenShift, ());
-static LIST_SCHEDULING_GROUPS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListSchedulingGroups",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/schedulinggroups",
-    safe: false,
-};
-impl Client {
-    /// Shifts: List all scheduling groups
-    ///
-    /// This operation returns all scheduling groups in a schedule
-    ///
-    /// Operation `ListSchedulingGroups`: `GET /{connectionId}/beta/teams/{teamId}/schedule/schedulinggroups`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn list_scheduling_groups(
-        &self,
-        team_id: impl Into<String>,
-    ) -> ListSchedulingGroups<'_> {
-        ListSchedulingGroups {
-            client: self,
-            team_id: team_id.into(),
-            top: None,
-        }
-    }
-}
+static LIST_SCHEDULING_GROUPS: Operation = crate::operation(
+    "ListSchedulingGroups",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/schedulinggroups",
+);
 /// Request builder for [`Client::list_scheduling_groups`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1919,17 +2526,14 @@ impl ListSchedulingGroups<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_SCHEDULING_GROUPS)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .query("$top", &this.top)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .query("$top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListSchedulingGroupsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListSchedulingGroupsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -1946,32 +2550,11 @@ impl ListSchedulingGroups<'_> {
 connector_runtime::into_future!(
     ListSchedulingGroups, models::ListSchedulingGroupsResponse
 );
-static GET_SCHEDULING_GROUP: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetSchedulingGroup",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/schedulinggroups/{schedulingGroupId}",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Get a scheduling group
-    ///
-    /// This operation returns details for a scheduling group using its unique ID.
-    ///
-    /// Operation `GetSchedulingGroup`: `GET /{connectionId}/beta/teams/{teamId}/schedule/schedulinggroups/{schedulingGroupId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_scheduling_group(
-        &self,
-        team_id: impl Into<String>,
-        scheduling_group_id: impl Into<String>,
-    ) -> GetSchedulingGroup<'_> {
-        GetSchedulingGroup {
-            client: self,
-            team_id: team_id.into(),
-            scheduling_group_id: scheduling_group_id.into(),
-        }
-    }
-}
+static GET_SCHEDULING_GROUP: Operation = crate::operation(
+    "GetSchedulingGroup",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/schedulinggroups/{schedulingGroupId}",
+);
 /// Request builder for [`Client::get_scheduling_group`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1982,49 +2565,27 @@ pub struct GetSchedulingGroup<'a> {
 }
 impl GetSchedulingGroup<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_SCHEDULING_GROUP)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "schedulingGroupId",
-                &this.scheduling_group_id,
+                &self.scheduling_group_id,
                 UrlEncoding::Single,
             )
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::SchedulingGroupResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::SchedulingGroupResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetSchedulingGroup, models::SchedulingGroupResponse);
-static LIST_SHIFTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListShifts",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/shifts",
-    safe: false,
-};
-impl Client {
-    /// Shifts: List all shifts
-    ///
-    /// This operation returns all shifts assigned to members of a team
-    ///
-    /// Operation `ListShifts`: `GET /{connectionId}/beta/teams/{teamId}/schedule/shifts`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn list_shifts(&self, team_id: impl Into<String>) -> ListShifts<'_> {
-        ListShifts {
-            client: self,
-            team_id: team_id.into(),
-            start_time: None,
-            end_time: None,
-            top: None,
-        }
-    }
-}
+static LIST_SHIFTS: Operation = crate::operation(
+    "ListShifts",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/shifts",
+);
 /// Request builder for [`Client::list_shifts`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2052,19 +2613,16 @@ impl ListShifts<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_SHIFTS)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .query("startTime", &this.start_time)
-            .query("endTime", &this.end_time)
-            .query("$top", &this.top)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .query("startTime", &self.start_time)
+            .query("endTime", &self.end_time)
+            .query("$top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListShiftsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListShiftsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -2077,32 +2635,11 @@ impl ListShifts<'_> {
     }
 }
 connector_runtime::into_future!(ListShifts, models::ListShiftsResponse);
-static GET_SHIFT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetShift",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/shifts/{shiftId}",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Get a shift
-    ///
-    /// This operation returns details for a shift using the shift's unique ID.
-    ///
-    /// Operation `GetShift`: `GET /{connectionId}/beta/teams/{teamId}/schedule/shifts/{shiftId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn get_shift(
-        &self,
-        team_id: impl Into<String>,
-        shift_id: impl Into<String>,
-    ) -> GetShift<'_> {
-        GetShift {
-            client: self,
-            team_id: team_id.into(),
-            shift_id: shift_id.into(),
-        }
-    }
-}
+static GET_SHIFT: Operation = crate::operation(
+    "GetShift",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/shifts/{shiftId}",
+);
 /// Request builder for [`Client::get_shift`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2113,47 +2650,23 @@ pub struct GetShift<'a> {
 }
 impl GetShift<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_SHIFT)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .path_param("shiftId", &this.shift_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .path_param("shiftId", &self.shift_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ShiftResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ShiftResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetShift, models::ShiftResponse);
-static DELETE_SHIFT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteShift",
-    method: Method::DELETE,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/shifts/{shiftId}",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Delete a shift
-    ///
-    /// This operation deletes a shift using the shift's unique ID.
-    ///
-    /// Operation `DeleteShift`: `DELETE /{connectionId}/beta/teams/{teamId}/schedule/shifts/{shiftId}`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn delete_shift(
-        &self,
-        team_id: impl Into<String>,
-        shift_id: impl Into<String>,
-    ) -> DeleteShift<'_> {
-        DeleteShift {
-            client: self,
-            team_id: team_id.into(),
-            shift_id: shift_id.into(),
-        }
-    }
-}
+static DELETE_SHIFT: Operation = crate::operation(
+    "DeleteShift",
+    Method::DELETE,
+    "/{connectionId}/beta/teams/{teamId}/schedule/shifts/{shiftId}",
+);
 /// Request builder for [`Client::delete_shift`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2164,45 +2677,23 @@ pub struct DeleteShift<'a> {
 }
 impl DeleteShift<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_SHIFT)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .path_param("shiftId", &this.shift_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .path_param("shiftId", &self.shift_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(DeleteShift, ());
-static LIST_SWAP_SHIFTS_CHANGE_REQUESTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListSwapShiftsChangeRequests",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests",
-    safe: false,
-};
-impl Client {
-    /// Shifts: List all Swap Shifts requests
-    ///
-    /// This operation returns all swap shifts requests in a schedule
-    ///
-    /// Operation `ListSwapShiftsChangeRequests`: `GET /{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn list_swap_shifts_change_requests(
-        &self,
-        team_id: impl Into<String>,
-    ) -> ListSwapShiftsChangeRequests<'_> {
-        ListSwapShiftsChangeRequests {
-            client: self,
-            team_id: team_id.into(),
-            top: None,
-            state: None,
-        }
-    }
-}
+static LIST_SWAP_SHIFTS_CHANGE_REQUESTS: Operation = crate::operation(
+    "ListSwapShiftsChangeRequests",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests",
+);
 /// Request builder for [`Client::list_swap_shifts_change_requests`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2224,21 +2715,17 @@ impl ListSwapShiftsChangeRequests<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_SWAP_SHIFTS_CHANGE_REQUESTS)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .query("$top", &this.top)
-            .query("state", &this.state)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .query("$top", &self.top)
+            .query("state", &self.state)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::ListSwapShiftsChangeRequestsResponse>>,
-    > {
+    ) -> Pending<models::ListSwapShiftsChangeRequestsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -2255,34 +2742,11 @@ impl ListSwapShiftsChangeRequests<'_> {
 connector_runtime::into_future!(
     ListSwapShiftsChangeRequests, models::ListSwapShiftsChangeRequestsResponse
 );
-static SWAP_SHIFTS_CHANGE_REQUEST_APPROVE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SwapShiftsChangeRequestApprove",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftsChangeRequestId}/approve",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Approve a Swap Shifts request
-    ///
-    /// This operation allows a user to approve a Swap Shifts request.
-    ///
-    /// Operation `SwapShiftsChangeRequestApprove`: `POST /{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftsChangeRequestId}/approve`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn swap_shifts_change_request_approve(
-        &self,
-        team_id: impl Into<String>,
-        swap_shifts_change_request_id: impl Into<String>,
-        request_2: models::OfferShiftRequestApproveBody,
-    ) -> SwapShiftsChangeRequestApprove<'_> {
-        SwapShiftsChangeRequestApprove {
-            client: self,
-            team_id: team_id.into(),
-            swap_shifts_change_request_id: swap_shifts_change_request_id.into(),
-            request_2,
-        }
-    }
-}
+static SWAP_SHIFTS_CHANGE_REQUEST_APPROVE: Operation = crate::operation(
+    "SwapShiftsChangeRequestApprove",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftsChangeRequestId}/approve",
+);
 /// Request builder for [`Client::swap_shifts_change_request_approve`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2294,56 +2758,30 @@ pub struct SwapShiftsChangeRequestApprove<'a> {
 }
 impl SwapShiftsChangeRequestApprove<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SWAP_SHIFTS_CHANGE_REQUEST_APPROVE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "swapShiftsChangeRequestId",
-                &this.swap_shifts_change_request_id,
+                &self.swap_shifts_change_request_id,
                 UrlEncoding::Single,
             )
-            .json(&this.request_2)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     SwapShiftsChangeRequestApprove, connector_runtime::serde_json::Value
 );
-static SWAP_SHIFTS_CHANGE_REQUEST_DECLINE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SwapShiftsChangeRequestDecline",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftsChangeRequestId}/decline",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Decline a Swap Shifts request
-    ///
-    /// This operation allows users to decline a swap shifts request.
-    ///
-    /// Operation `SwapShiftsChangeRequestDecline`: `POST /{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftsChangeRequestId}/decline`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn swap_shifts_change_request_decline(
-        &self,
-        team_id: impl Into<String>,
-        swap_shifts_change_request_id: impl Into<String>,
-        request_2: models::OfferShiftRequestDeclineBody,
-    ) -> SwapShiftsChangeRequestDecline<'_> {
-        SwapShiftsChangeRequestDecline {
-            client: self,
-            team_id: team_id.into(),
-            swap_shifts_change_request_id: swap_shifts_change_request_id.into(),
-            request_2,
-        }
-    }
-}
+static SWAP_SHIFTS_CHANGE_REQUEST_DECLINE: Operation = crate::operation(
+    "SwapShiftsChangeRequestDecline",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/swapShiftsChangeRequests/{swapShiftsChangeRequestId}/decline",
+);
 /// Request builder for [`Client::swap_shifts_change_request_decline`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2355,53 +2793,30 @@ pub struct SwapShiftsChangeRequestDecline<'a> {
 }
 impl SwapShiftsChangeRequestDecline<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SWAP_SHIFTS_CHANGE_REQUEST_DECLINE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "swapShiftsChangeRequestId",
-                &this.swap_shifts_change_request_id,
+                &self.swap_shifts_change_request_id,
                 UrlEncoding::Single,
             )
-            .json(&this.request_2)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     SwapShiftsChangeRequestDecline, connector_runtime::serde_json::Value
 );
-static LIST_TIME_OFF_REASONS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListTimeOffReasons",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/timeOffReasons",
-    safe: false,
-};
-impl Client {
-    /// Shifts: List all Time Off reasons
-    ///
-    /// This operation returns the list of time off reasons associated with a team.
-    ///
-    /// Operation `ListTimeOffReasons`: `GET /{connectionId}/beta/teams/{teamId}/schedule/timeOffReasons`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn list_time_off_reasons(
-        &self,
-        team_id: impl Into<String>,
-    ) -> ListTimeOffReasons<'_> {
-        ListTimeOffReasons {
-            client: self,
-            team_id: team_id.into(),
-            top: None,
-        }
-    }
-}
+static LIST_TIME_OFF_REASONS: Operation = crate::operation(
+    "ListTimeOffReasons",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/timeOffReasons",
+);
 /// Request builder for [`Client::list_time_off_reasons`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2417,17 +2832,14 @@ impl ListTimeOffReasons<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_TIME_OFF_REASONS)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .query("$top", &this.top)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .query("$top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetTimeOffReasonsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetTimeOffReasonsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -2442,32 +2854,11 @@ impl ListTimeOffReasons<'_> {
     }
 }
 connector_runtime::into_future!(ListTimeOffReasons, models::GetTimeOffReasonsResponse);
-static LIST_TIME_OFF_REQUESTS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListTimeOffRequests",
-    method: Method::GET,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests",
-    safe: false,
-};
-impl Client {
-    /// Shifts: List all Time Off requests
-    ///
-    /// This operation returns all time off requests in a schedule
-    ///
-    /// Operation `ListTimeOffRequests`: `GET /{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn list_time_off_requests(
-        &self,
-        team_id: impl Into<String>,
-    ) -> ListTimeOffRequests<'_> {
-        ListTimeOffRequests {
-            client: self,
-            team_id: team_id.into(),
-            top: None,
-            state: None,
-        }
-    }
-}
+static LIST_TIME_OFF_REQUESTS: Operation = crate::operation(
+    "ListTimeOffRequests",
+    Method::GET,
+    "/{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests",
+);
 /// Request builder for [`Client::list_time_off_requests`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2489,18 +2880,15 @@ impl ListTimeOffRequests<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_TIME_OFF_REQUESTS)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
-            .query("$top", &this.top)
-            .query("state", &this.state)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
+            .query("$top", &self.top)
+            .query("state", &self.state)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListTimeOffRequestsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListTimeOffRequestsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -2517,34 +2905,11 @@ impl ListTimeOffRequests<'_> {
 connector_runtime::into_future!(
     ListTimeOffRequests, models::ListTimeOffRequestsResponse
 );
-static TIME_OFF_REQUEST_APPROVE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "TimeOffRequestApprove",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/approve",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Approve a Time Off request
-    ///
-    /// This operation allows managers to approve a time off request.
-    ///
-    /// Operation `TimeOffRequestApprove`: `POST /{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/approve`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn time_off_request_approve(
-        &self,
-        team_id: impl Into<String>,
-        time_off_request_id: impl Into<String>,
-        request_2: models::OpenShiftChangeRequestApproveBody,
-    ) -> TimeOffRequestApprove<'_> {
-        TimeOffRequestApprove {
-            client: self,
-            team_id: team_id.into(),
-            time_off_request_id: time_off_request_id.into(),
-            request_2,
-        }
-    }
-}
+static TIME_OFF_REQUEST_APPROVE: Operation = crate::operation(
+    "TimeOffRequestApprove",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/approve",
+);
 /// Request builder for [`Client::time_off_request_approve`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2556,56 +2921,30 @@ pub struct TimeOffRequestApprove<'a> {
 }
 impl TimeOffRequestApprove<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&TIME_OFF_REQUEST_APPROVE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "timeOffRequestId",
-                &this.time_off_request_id,
+                &self.time_off_request_id,
                 UrlEncoding::Single,
             )
-            .json(&this.request_2)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     TimeOffRequestApprove, connector_runtime::serde_json::Value
 );
-static TIME_OFF_REQUEST_DECLINE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "TimeOffRequestDecline",
-    method: Method::POST,
-    path: "/{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/decline",
-    safe: false,
-};
-impl Client {
-    /// Shifts: Decline a Time Off request
-    ///
-    /// This operation allows managers to decline a time off request.
-    ///
-    /// Operation `TimeOffRequestDecline`: `POST /{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/decline`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn time_off_request_decline(
-        &self,
-        team_id: impl Into<String>,
-        time_off_request_id: impl Into<String>,
-        request_2: models::OpenShiftChangeRequestDeclineBody,
-    ) -> TimeOffRequestDecline<'_> {
-        TimeOffRequestDecline {
-            client: self,
-            team_id: team_id.into(),
-            time_off_request_id: time_off_request_id.into(),
-            request_2,
-        }
-    }
-}
+static TIME_OFF_REQUEST_DECLINE: Operation = crate::operation(
+    "TimeOffRequestDecline",
+    Method::POST,
+    "/{connectionId}/beta/teams/{teamId}/schedule/timeOffRequests/{timeOffRequestId}/decline",
+);
 /// Request builder for [`Client::time_off_request_decline`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2617,54 +2956,30 @@ pub struct TimeOffRequestDecline<'a> {
 }
 impl TimeOffRequestDecline<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&TIME_OFF_REQUEST_DECLINE)
-            .path_param("teamId", &this.team_id, UrlEncoding::Single)
+            .path_param("teamId", &self.team_id, UrlEncoding::Single)
             .path_param(
                 "timeOffRequestId",
-                &this.time_off_request_id,
+                &self.time_off_request_id,
                 UrlEncoding::Single,
             )
-            .json(&this.request_2)
+            .json(&self.request_2)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::serde_json::Value>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::serde_json::Value> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     TimeOffRequestDecline, connector_runtime::serde_json::Value
 );
-static POST_CHANNEL_ADAPTIVE_CARD: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostChannelAdaptiveCard",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/adaptivecard/recipienttypes/channel",
-    safe: false,
-};
-impl Client {
-    /// Post your own adaptive card as the Flow bot to a channel
-    ///
-    /// Add the JSON card definition to create a custom post for a Teams channel. The post can contain images, graphs, text, and more.
-    ///
-    /// Operation `PostChannelAdaptiveCard`: `POST /{connectionId}/flowbot/actions/adaptivecard/recipienttypes/channel`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn post_channel_adaptive_card(
-        &self,
-        group_id: impl Into<String>,
-        post_adaptive_card_request: models::DynamicChannelAdaptiveCardRequest,
-    ) -> PostChannelAdaptiveCard<'_> {
-        PostChannelAdaptiveCard {
-            client: self,
-            group_id: group_id.into(),
-            post_adaptive_card_request,
-        }
-    }
-}
+static POST_CHANNEL_ADAPTIVE_CARD: Operation = crate::operation(
+    "PostChannelAdaptiveCard",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/adaptivecard/recipienttypes/channel",
+);
 /// Request builder for [`Client::post_channel_adaptive_card`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2675,45 +2990,23 @@ pub struct PostChannelAdaptiveCard<'a> {
 }
 impl PostChannelAdaptiveCard<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_CHANNEL_ADAPTIVE_CARD)
-            .query("groupId", &this.group_id)
-            .json(&this.post_adaptive_card_request)
+            .query("groupId", &self.group_id)
+            .json(&self.post_adaptive_card_request)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::MessageId>>> {
+    pub fn send_with_response(self) -> Pending<models::MessageId> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(PostChannelAdaptiveCard, models::MessageId);
-static POST_USER_ADAPTIVE_CARD: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostUserAdaptiveCard",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/adaptivecard/recipienttypes/user",
-    safe: false,
-};
-impl Client {
-    /// Post your own adaptive card as the Flow bot to a user
-    ///
-    /// Add the JSON card definition to create a custom message for a Teams user. The message can contain images, graphs, text, and more.
-    ///
-    /// Operation `PostUserAdaptiveCard`: `POST /{connectionId}/flowbot/actions/adaptivecard/recipienttypes/user`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn post_user_adaptive_card(
-        &self,
-        post_adaptive_card_request: models::DynamicUserAdaptiveCardRequest,
-    ) -> PostUserAdaptiveCard<'_> {
-        PostUserAdaptiveCard {
-            client: self,
-            post_adaptive_card_request,
-        }
-    }
-}
+static POST_USER_ADAPTIVE_CARD: Operation = crate::operation(
+    "PostUserAdaptiveCard",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/adaptivecard/recipienttypes/user",
+);
 /// Request builder for [`Client::post_user_adaptive_card`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2723,43 +3016,22 @@ pub struct PostUserAdaptiveCard<'a> {
 }
 impl PostUserAdaptiveCard<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_USER_ADAPTIVE_CARD)
-            .json(&this.post_adaptive_card_request)
+            .json(&self.post_adaptive_card_request)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::MessageId>>> {
+    pub fn send_with_response(self) -> Pending<models::MessageId> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(PostUserAdaptiveCard, models::MessageId);
-static GET_ADAPTIVE_CARD_INPUT_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAdaptiveCardInputMetadata",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/actions/adaptivecard/recipienttypes/{recipientType}/$metadata.json/inputs",
-    safe: false,
-};
-impl Client {
-    /// Get adaptive card input metadata
-    ///
-    /// Get the schema information for adaptive card inputs
-    ///
-    /// Operation `GetAdaptiveCardInputMetadata`: `GET /{connectionId}/flowbot/actions/adaptivecard/recipienttypes/{recipientType}/$metadata.json/inputs`.
-    pub fn get_adaptive_card_input_metadata(
-        &self,
-        recipient_type: impl Into<String>,
-    ) -> GetAdaptiveCardInputMetadata<'_> {
-        GetAdaptiveCardInputMetadata {
-            client: self,
-            recipient_type: recipient_type.into(),
-        }
-    }
-}
+static GET_ADAPTIVE_CARD_INPUT_METADATA: Operation = crate::operation(
+    "GetAdaptiveCardInputMetadata",
+    Method::GET,
+    "/{connectionId}/flowbot/actions/adaptivecard/recipienttypes/{recipientType}/$metadata.json/inputs",
+);
 /// Request builder for [`Client::get_adaptive_card_input_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2769,47 +3041,22 @@ pub struct GetAdaptiveCardInputMetadata<'a> {
 }
 impl GetAdaptiveCardInputMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ADAPTIVE_CARD_INPUT_METADATA)
-            .path_param("recipientType", &this.recipient_type, UrlEncoding::Single)
+            .path_param("recipientType", &self.recipient_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ConnectorMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::ConnectorMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetAdaptiveCardInputMetadata, models::ConnectorMetadata);
-static GET_FLOW_CONTINUATION_SUBSCRIPTION_WITH_POSTER_OUTPUT_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetFlowContinuationSubscriptionWithPosterOutputMetadata",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/flowcontinuation/posters/{poster}/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs",
-    safe: false,
-};
-impl Client {
-    /// Get flow continuation subscription output metadata
-    ///
-    /// Get the schema information for the flow continuation subscription outputs
-    ///
-    /// Operation `GetFlowContinuationSubscriptionWithPosterOutputMetadata`: `POST /{connectionId}/flowbot/actions/flowcontinuation/posters/{poster}/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs`.
-    pub fn get_flow_continuation_subscription_with_poster_output_metadata(
-        &self,
-        poster: models::GetFlowContinuationSubscriptionWithPosterOutputMetadataPoster,
-        recipient_type: impl Into<String>,
-        body: String,
-    ) -> GetFlowContinuationSubscriptionWithPosterOutputMetadata<'_> {
-        GetFlowContinuationSubscriptionWithPosterOutputMetadata {
-            client: self,
-            poster,
-            recipient_type: recipient_type.into(),
-            body,
-        }
-    }
-}
+static GET_FLOW_CONTINUATION_SUBSCRIPTION_WITH_POSTER_OUTPUT_METADATA: Operation = crate::operation(
+    "GetFlowContinuationSubscriptionWithPosterOutputMetadata",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/flowcontinuation/posters/{poster}/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs",
+);
 /// Request builder for [`Client::get_flow_continuation_subscription_with_poster_output_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2821,50 +3068,26 @@ pub struct GetFlowContinuationSubscriptionWithPosterOutputMetadata<'a> {
 }
 impl GetFlowContinuationSubscriptionWithPosterOutputMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_FLOW_CONTINUATION_SUBSCRIPTION_WITH_POSTER_OUTPUT_METADATA)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("recipientType", &this.recipient_type, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("recipientType", &self.recipient_type, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ConnectorMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::ConnectorMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetFlowContinuationSubscriptionWithPosterOutputMetadata, models::ConnectorMetadata
 );
-static SUBSCRIBE_CHANNEL_FLOW_CONTINUATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SubscribeChannelFlowContinuation",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/channel/$subscriptions",
-    safe: false,
-};
-impl Client {
-    /// Post an Adaptive Card to a Teams channel and wait for a response
-    ///
-    /// Easily automate the process of sending a message to a Teams channel that contains actions to continue a waiting flow.
-    ///
-    /// Operation `SubscribeChannelFlowContinuation`: `POST /{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/channel/$subscriptions`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn subscribe_channel_flow_continuation(
-        &self,
-        group_id: impl Into<String>,
-        channel_flow_continuation_subscription_request: models::SubscribeChannelFlowContinuationBody,
-    ) -> SubscribeChannelFlowContinuation<'_> {
-        SubscribeChannelFlowContinuation {
-            client: self,
-            group_id: group_id.into(),
-            channel_flow_continuation_subscription_request,
-        }
-    }
-}
+static SUBSCRIBE_CHANNEL_FLOW_CONTINUATION: Operation = crate::operation(
+    "SubscribeChannelFlowContinuation",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/channel/$subscriptions",
+);
 /// Request builder for [`Client::subscribe_channel_flow_continuation`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2875,43 +3098,23 @@ pub struct SubscribeChannelFlowContinuation<'a> {
 }
 impl SubscribeChannelFlowContinuation<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SUBSCRIBE_CHANNEL_FLOW_CONTINUATION)
-            .query("groupId", &this.group_id)
-            .json(&this.channel_flow_continuation_subscription_request)
+            .query("groupId", &self.group_id)
+            .json(&self.channel_flow_continuation_subscription_request)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(SubscribeChannelFlowContinuation, ());
-static SUBSCRIBE_USER_FLOW_CONTINUATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SubscribeUserFlowContinuation",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/user/$subscriptions",
-    safe: false,
-};
-impl Client {
-    /// Post an Adaptive Card to a Teams user and wait for a response
-    ///
-    /// Easily automate the process of sending a message to a Teams user that contains actions to continue a waiting flow.
-    ///
-    /// Operation `SubscribeUserFlowContinuation`: `POST /{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/user/$subscriptions`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn subscribe_user_flow_continuation(
-        &self,
-        user_flow_continuation_subscription_request: models::SubscribeUserFlowContinuationBody,
-    ) -> SubscribeUserFlowContinuation<'_> {
-        SubscribeUserFlowContinuation {
-            client: self,
-            user_flow_continuation_subscription_request,
-        }
-    }
-}
+static SUBSCRIBE_USER_FLOW_CONTINUATION: Operation = crate::operation(
+    "SubscribeUserFlowContinuation",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/user/$subscriptions",
+);
 /// Request builder for [`Client::subscribe_user_flow_continuation`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2921,43 +3124,22 @@ pub struct SubscribeUserFlowContinuation<'a> {
 }
 impl SubscribeUserFlowContinuation<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SUBSCRIBE_USER_FLOW_CONTINUATION)
-            .json(&this.user_flow_continuation_subscription_request)
+            .json(&self.user_flow_continuation_subscription_request)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(SubscribeUserFlowContinuation, ());
-static GET_FLOW_CONTINUATION_SUBSCRIPTION_OUTPUT_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetFlowContinuationSubscriptionOutputMetadata",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs",
-    safe: false,
-};
-impl Client {
-    /// Get flow continuation subscription output metadata
-    ///
-    /// Get the schema information for the flow continuation subscription outputs
-    ///
-    /// Operation `GetFlowContinuationSubscriptionOutputMetadata`: `POST /{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs`.
-    pub fn get_flow_continuation_subscription_output_metadata(
-        &self,
-        recipient_type: impl Into<String>,
-        body: String,
-    ) -> GetFlowContinuationSubscriptionOutputMetadata<'_> {
-        GetFlowContinuationSubscriptionOutputMetadata {
-            client: self,
-            recipient_type: recipient_type.into(),
-            body,
-        }
-    }
-}
+static GET_FLOW_CONTINUATION_SUBSCRIPTION_OUTPUT_METADATA: Operation = crate::operation(
+    "GetFlowContinuationSubscriptionOutputMetadata",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/flowcontinuation/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs",
+);
 /// Request builder for [`Client::get_flow_continuation_subscription_output_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2968,48 +3150,25 @@ pub struct GetFlowContinuationSubscriptionOutputMetadata<'a> {
 }
 impl GetFlowContinuationSubscriptionOutputMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_FLOW_CONTINUATION_SUBSCRIPTION_OUTPUT_METADATA)
-            .path_param("recipientType", &this.recipient_type, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("recipientType", &self.recipient_type, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ConnectorMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::ConnectorMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetFlowContinuationSubscriptionOutputMetadata, models::ConnectorMetadata
 );
-static GET_CHATS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetChats",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/actions/listchats/chattypes/{chatType}/topic/{topic}/expandmembers/false",
-    safe: false,
-};
-impl Client {
-    /// List chats
-    ///
-    /// Lists recent chats you are a part of
-    ///
-    /// Operation `GetChats`: `GET /{connectionId}/flowbot/actions/listchats/chattypes/{chatType}/topic/{topic}/expandmembers/false`.
-    pub fn get_chats(
-        &self,
-        chat_type: models::GetChatsChatType,
-        topic: models::GetChatsTopic,
-    ) -> GetChats<'_> {
-        GetChats {
-            client: self,
-            chat_type,
-            topic,
-        }
-    }
-}
+static GET_CHATS: Operation = crate::operation(
+    "GetChats",
+    Method::GET,
+    "/{connectionId}/flowbot/actions/listchats/chattypes/{chatType}/topic/{topic}/expandmembers/false",
+);
 /// Request builder for [`Client::get_chats`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3020,44 +3179,23 @@ pub struct GetChats<'a> {
 }
 impl GetChats<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_CHATS)
-            .path_param("chatType", &this.chat_type, UrlEncoding::Single)
-            .path_param("topic", &this.topic, UrlEncoding::Single)
+            .path_param("chatType", &self.chat_type, UrlEncoding::Single)
+            .path_param("topic", &self.topic, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetChatsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetChatsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetChats, models::GetChatsResponse);
-static SUBSCRIBE_USER_MESSAGE_WITH_OPTIONS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SubscribeUserMessageWithOptions",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/user/$subscriptions",
-    safe: false,
-};
-impl Client {
-    /// Post a choice of options as the Flow bot to a user
-    ///
-    /// Send a set of options to a Microsoft Teams user, that they must respond to before the flow will continue. This action will pause the flow until the user response to the options
-    ///
-    /// Operation `SubscribeUserMessageWithOptions`: `POST /{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/user/$subscriptions`.
-    pub fn subscribe_user_message_with_options(
-        &self,
-        user_message_with_options_subscription_request: models::DynamicUserMessageWithOptionsSubscriptionRequest,
-    ) -> SubscribeUserMessageWithOptions<'_> {
-        SubscribeUserMessageWithOptions {
-            client: self,
-            user_message_with_options_subscription_request,
-        }
-    }
-}
+static SUBSCRIBE_USER_MESSAGE_WITH_OPTIONS: Operation = crate::operation(
+    "SubscribeUserMessageWithOptions",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/user/$subscriptions",
+);
 /// Request builder for [`Client::subscribe_user_message_with_options`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3067,41 +3205,22 @@ pub struct SubscribeUserMessageWithOptions<'a> {
 }
 impl SubscribeUserMessageWithOptions<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SUBSCRIBE_USER_MESSAGE_WITH_OPTIONS)
-            .json(&this.user_message_with_options_subscription_request)
+            .json(&self.user_message_with_options_subscription_request)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(SubscribeUserMessageWithOptions, ());
-static GET_MESSAGE_WITH_OPTIONS_SUBSCRIPTION_INPUT_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMessageWithOptionsSubscriptionInputMetadata",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/{recipientType}/$metadata.json/subscriptioninputs",
-    safe: false,
-};
-impl Client {
-    /// Get message with options subscription input metadata
-    ///
-    /// Get the schema information for the message with options subscription inputs
-    ///
-    /// Operation `GetMessageWithOptionsSubscriptionInputMetadata`: `GET /{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/{recipientType}/$metadata.json/subscriptioninputs`.
-    pub fn get_message_with_options_subscription_input_metadata(
-        &self,
-        recipient_type: impl Into<String>,
-    ) -> GetMessageWithOptionsSubscriptionInputMetadata<'_> {
-        GetMessageWithOptionsSubscriptionInputMetadata {
-            client: self,
-            recipient_type: recipient_type.into(),
-        }
-    }
-}
+static GET_MESSAGE_WITH_OPTIONS_SUBSCRIPTION_INPUT_METADATA: Operation = crate::operation(
+    "GetMessageWithOptionsSubscriptionInputMetadata",
+    Method::GET,
+    "/{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/{recipientType}/$metadata.json/subscriptioninputs",
+);
 /// Request builder for [`Client::get_message_with_options_subscription_input_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3111,45 +3230,24 @@ pub struct GetMessageWithOptionsSubscriptionInputMetadata<'a> {
 }
 impl GetMessageWithOptionsSubscriptionInputMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_MESSAGE_WITH_OPTIONS_SUBSCRIPTION_INPUT_METADATA)
-            .path_param("recipientType", &this.recipient_type, UrlEncoding::Single)
+            .path_param("recipientType", &self.recipient_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ConnectorMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::ConnectorMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetMessageWithOptionsSubscriptionInputMetadata, models::ConnectorMetadata
 );
-static GET_MESSAGE_WITH_OPTIONS_SUBSCRIPTION_OUTPUT_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMessageWithOptionsSubscriptionOutputMetadata",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs",
-    safe: false,
-};
-impl Client {
-    /// Get message with options subscription output metadata
-    ///
-    /// Get the schema information for the message with options subscription outputs
-    ///
-    /// Operation `GetMessageWithOptionsSubscriptionOutputMetadata`: `GET /{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs`.
-    pub fn get_message_with_options_subscription_output_metadata(
-        &self,
-        recipient_type: impl Into<String>,
-    ) -> GetMessageWithOptionsSubscriptionOutputMetadata<'_> {
-        GetMessageWithOptionsSubscriptionOutputMetadata {
-            client: self,
-            recipient_type: recipient_type.into(),
-        }
-    }
-}
+static GET_MESSAGE_WITH_OPTIONS_SUBSCRIPTION_OUTPUT_METADATA: Operation = crate::operation(
+    "GetMessageWithOptionsSubscriptionOutputMetadata",
+    Method::GET,
+    "/{connectionId}/flowbot/actions/messagewithoptions/recipienttypes/{recipientType}/$metadata.json/subscriptionoutputs",
+);
 /// Request builder for [`Client::get_message_with_options_subscription_output_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3159,48 +3257,24 @@ pub struct GetMessageWithOptionsSubscriptionOutputMetadata<'a> {
 }
 impl GetMessageWithOptionsSubscriptionOutputMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_MESSAGE_WITH_OPTIONS_SUBSCRIPTION_OUTPUT_METADATA)
-            .path_param("recipientType", &this.recipient_type, UrlEncoding::Single)
+            .path_param("recipientType", &self.recipient_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ConnectorMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::ConnectorMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetMessageWithOptionsSubscriptionOutputMetadata, models::ConnectorMetadata
 );
-static POST_CHANNEL_NOTIFICATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostChannelNotification",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/notification/recipienttypes/channel",
-    safe: false,
-};
-impl Client {
-    /// Post a message as the Flow bot to a channel
-    ///
-    /// Easily automate the process of posting a message to a Teams channel.
-    ///
-    /// Operation `PostChannelNotification`: `POST /{connectionId}/flowbot/actions/notification/recipienttypes/channel`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn post_channel_notification(
-        &self,
-        group_id: impl Into<String>,
-        post_notification_request: models::DynamicChannelNotificationRequest,
-    ) -> PostChannelNotification<'_> {
-        PostChannelNotification {
-            client: self,
-            group_id: group_id.into(),
-            post_notification_request,
-        }
-    }
-}
+static POST_CHANNEL_NOTIFICATION: Operation = crate::operation(
+    "PostChannelNotification",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/notification/recipienttypes/channel",
+);
 /// Request builder for [`Client::post_channel_notification`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3211,43 +3285,23 @@ pub struct PostChannelNotification<'a> {
 }
 impl PostChannelNotification<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_CHANNEL_NOTIFICATION)
-            .query("groupId", &this.group_id)
-            .json(&this.post_notification_request)
+            .query("groupId", &self.group_id)
+            .json(&self.post_notification_request)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(PostChannelNotification, ());
-static POST_USER_NOTIFICATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostUserNotification",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/actions/notification/recipienttypes/user",
-    safe: false,
-};
-impl Client {
-    /// Post a message as the Flow bot to a user
-    ///
-    /// Easily automate the process of sending a message to someone in Teams.
-    ///
-    /// Operation `PostUserNotification`: `POST /{connectionId}/flowbot/actions/notification/recipienttypes/user`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn post_user_notification(
-        &self,
-        post_notification_request: models::DynamicUserNotificationRequest,
-    ) -> PostUserNotification<'_> {
-        PostUserNotification {
-            client: self,
-            post_notification_request,
-        }
-    }
-}
+static POST_USER_NOTIFICATION: Operation = crate::operation(
+    "PostUserNotification",
+    Method::POST,
+    "/{connectionId}/flowbot/actions/notification/recipienttypes/user",
+);
 /// Request builder for [`Client::post_user_notification`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3257,41 +3311,22 @@ pub struct PostUserNotification<'a> {
 }
 impl PostUserNotification<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_USER_NOTIFICATION)
-            .json(&this.post_notification_request)
+            .json(&self.post_notification_request)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(PostUserNotification, ());
-static GET_NOTIFICATION_INPUT_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetNotificationInputMetadata",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/actions/notification/recipienttypes/{recipientType}/$metadata.json/inputs",
-    safe: false,
-};
-impl Client {
-    /// Get notification input metadata
-    ///
-    /// Get the schema information for notification inputs
-    ///
-    /// Operation `GetNotificationInputMetadata`: `GET /{connectionId}/flowbot/actions/notification/recipienttypes/{recipientType}/$metadata.json/inputs`.
-    pub fn get_notification_input_metadata(
-        &self,
-        recipient_type: impl Into<String>,
-    ) -> GetNotificationInputMetadata<'_> {
-        GetNotificationInputMetadata {
-            client: self,
-            recipient_type: recipient_type.into(),
-        }
-    }
-}
+static GET_NOTIFICATION_INPUT_METADATA: Operation = crate::operation(
+    "GetNotificationInputMetadata",
+    Method::GET,
+    "/{connectionId}/flowbot/actions/notification/recipienttypes/{recipientType}/$metadata.json/inputs",
+);
 /// Request builder for [`Client::get_notification_input_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3301,47 +3336,22 @@ pub struct GetNotificationInputMetadata<'a> {
 }
 impl GetNotificationInputMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_NOTIFICATION_INPUT_METADATA)
-            .path_param("recipientType", &this.recipient_type, UrlEncoding::Single)
+            .path_param("recipientType", &self.recipient_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ConnectorMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::ConnectorMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetNotificationInputMetadata, models::ConnectorMetadata);
-static GET_POST_TO_CONVERSATION_RESPONSE_SCHEMA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetPostToConversationResponseSchema",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/actions/{actionType}/posters/{poster}/recipienttypes/{recipientType}/response/schema",
-    safe: false,
-};
-impl Client {
-    /// Get response schema
-    ///
-    /// Get the schema information for unified action responses
-    ///
-    /// Operation `GetPostToConversationResponseSchema`: `GET /{connectionId}/flowbot/actions/{actionType}/posters/{poster}/recipienttypes/{recipientType}/response/schema`.
-    pub fn get_post_to_conversation_response_schema(
-        &self,
-        action_type: impl Into<String>,
-        poster: models::PostMessageToConversationPoster,
-        recipient_type: impl Into<String>,
-    ) -> GetPostToConversationResponseSchema<'_> {
-        GetPostToConversationResponseSchema {
-            client: self,
-            action_type: action_type.into(),
-            poster,
-            recipient_type: recipient_type.into(),
-        }
-    }
-}
+static GET_POST_TO_CONVERSATION_RESPONSE_SCHEMA: Operation = crate::operation(
+    "GetPostToConversationResponseSchema",
+    Method::GET,
+    "/{connectionId}/flowbot/actions/{actionType}/posters/{poster}/recipienttypes/{recipientType}/response/schema",
+);
 /// Request builder for [`Client::get_post_to_conversation_response_schema`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3353,51 +3363,26 @@ pub struct GetPostToConversationResponseSchema<'a> {
 }
 impl GetPostToConversationResponseSchema<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_POST_TO_CONVERSATION_RESPONSE_SCHEMA)
-            .path_param("actionType", &this.action_type, UrlEncoding::Single)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("recipientType", &this.recipient_type, UrlEncoding::Single)
+            .path_param("actionType", &self.action_type, UrlEncoding::Single)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("recipientType", &self.recipient_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::DynamicResponseSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::DynamicResponseSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetPostToConversationResponseSchema, models::DynamicResponseSchema
 );
-static GET_UNIFIED_ACTION_SCHEMA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetUnifiedActionSchema",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/actions/{actionType}/posters/{poster}/recipienttypes/{recipientType}/schema",
-    safe: false,
-};
-impl Client {
-    /// Get unified action input metadata
-    ///
-    /// Get the schema information for unified actions
-    ///
-    /// Operation `GetUnifiedActionSchema`: `GET /{connectionId}/flowbot/actions/{actionType}/posters/{poster}/recipienttypes/{recipientType}/schema`.
-    pub fn get_unified_action_schema(
-        &self,
-        action_type: impl Into<String>,
-        poster: models::PostMessageToConversationPoster,
-        recipient_type: impl Into<String>,
-    ) -> GetUnifiedActionSchema<'_> {
-        GetUnifiedActionSchema {
-            client: self,
-            action_type: action_type.into(),
-            poster,
-            recipient_type: recipient_type.into(),
-        }
-    }
-}
+static GET_UNIFIED_ACTION_SCHEMA: Operation = crate::operation(
+    "GetUnifiedActionSchema",
+    Method::GET,
+    "/{connectionId}/flowbot/actions/{actionType}/posters/{poster}/recipienttypes/{recipientType}/schema",
+);
 /// Request builder for [`Client::get_unified_action_schema`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3409,49 +3394,24 @@ pub struct GetUnifiedActionSchema<'a> {
 }
 impl GetUnifiedActionSchema<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_UNIFIED_ACTION_SCHEMA)
-            .path_param("actionType", &this.action_type, UrlEncoding::Single)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("recipientType", &this.recipient_type, UrlEncoding::Single)
+            .path_param("actionType", &self.action_type, UrlEncoding::Single)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("recipientType", &self.recipient_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::UnifiedActionSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::UnifiedActionSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetUnifiedActionSchema, models::UnifiedActionSchema);
-static POST_FEED_NOTIFICATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostFeedNotification",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/feednotification/poster/{poster}/notificationType/{notificationType}",
-    safe: false,
-};
-impl Client {
-    /// Post a feed notification
-    ///
-    /// Posts a notification to a user's activity feed linking to a chat or team.
-    ///
-    /// Operation `PostFeedNotification`: `POST /{connectionId}/flowbot/feednotification/poster/{poster}/notificationType/{notificationType}`.
-    pub fn post_feed_notification(
-        &self,
-        poster: models::PostFeedNotificationPoster,
-        notification_type: models::PostFeedNotificationNotificationType,
-        body: models::DynamicPostFeedNotificationRequest,
-    ) -> PostFeedNotification<'_> {
-        PostFeedNotification {
-            client: self,
-            poster,
-            notification_type,
-            body,
-        }
-    }
-}
+static POST_FEED_NOTIFICATION: Operation = crate::operation(
+    "PostFeedNotification",
+    Method::POST,
+    "/{connectionId}/flowbot/feednotification/poster/{poster}/notificationType/{notificationType}",
+);
 /// Request builder for [`Client::post_feed_notification`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3463,45 +3423,24 @@ pub struct PostFeedNotification<'a> {
 }
 impl PostFeedNotification<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_FEED_NOTIFICATION)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("notificationType", &this.notification_type, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("notificationType", &self.notification_type, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(PostFeedNotification, ());
-static GET_FEED_NOTIFICATION_INPUT_SCHEMA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetFeedNotificationInputSchema",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/getfeednotificationinputschema/poster/{poster}/notificationType/{notificationType}",
-    safe: false,
-};
-impl Client {
-    /// Get feed notification input metadata
-    ///
-    /// Get the schema information for feed notification
-    ///
-    /// Operation `GetFeedNotificationInputSchema`: `GET /{connectionId}/flowbot/getfeednotificationinputschema/poster/{poster}/notificationType/{notificationType}`.
-    pub fn get_feed_notification_input_schema(
-        &self,
-        poster: models::PostFeedNotificationPoster,
-        notification_type: models::PostFeedNotificationNotificationType,
-    ) -> GetFeedNotificationInputSchema<'_> {
-        GetFeedNotificationInputSchema {
-            client: self,
-            poster,
-            notification_type,
-        }
-    }
-}
+static GET_FEED_NOTIFICATION_INPUT_SCHEMA: Operation = crate::operation(
+    "GetFeedNotificationInputSchema",
+    Method::GET,
+    "/{connectionId}/flowbot/getfeednotificationinputschema/poster/{poster}/notificationType/{notificationType}",
+);
 /// Request builder for [`Client::get_feed_notification_input_schema`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3512,44 +3451,23 @@ pub struct GetFeedNotificationInputSchema<'a> {
 }
 impl GetFeedNotificationInputSchema<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_FEED_NOTIFICATION_INPUT_SCHEMA)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("notificationType", &this.notification_type, UrlEncoding::Single)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("notificationType", &self.notification_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::PostFeedSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::PostFeedSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetFeedNotificationInputSchema, models::PostFeedSchema);
-static GET_MESSAGE_DETAILS_INPUT_SCHEMA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMessageDetailsInputSchema",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/getmessagedetailsinputschema/threadType/{threadType}",
-    safe: false,
-};
-impl Client {
-    /// Get message details response schema
-    ///
-    /// Get the schema information for get message details response
-    ///
-    /// Operation `GetMessageDetailsInputSchema`: `GET /{connectionId}/flowbot/getmessagedetailsinputschema/threadType/{threadType}`.
-    pub fn get_message_details_input_schema(
-        &self,
-        thread_type: models::WebhookAtMentionTriggerThreadType,
-    ) -> GetMessageDetailsInputSchema<'_> {
-        GetMessageDetailsInputSchema {
-            client: self,
-            thread_type,
-        }
-    }
-}
+static GET_MESSAGE_DETAILS_INPUT_SCHEMA: Operation = crate::operation(
+    "GetMessageDetailsInputSchema",
+    Method::GET,
+    "/{connectionId}/flowbot/getmessagedetailsinputschema/threadType/{threadType}",
+);
 /// Request builder for [`Client::get_message_details_input_schema`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3559,45 +3477,24 @@ pub struct GetMessageDetailsInputSchema<'a> {
 }
 impl GetMessageDetailsInputSchema<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_MESSAGE_DETAILS_INPUT_SCHEMA)
-            .path_param("threadType", &this.thread_type, UrlEncoding::Single)
+            .path_param("threadType", &self.thread_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetMessageDetailsSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::GetMessageDetailsSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetMessageDetailsInputSchema, models::GetMessageDetailsSchema
 );
-static GET_MESSAGE_DETAILS_RESPONSE_SCHEMA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMessageDetailsResponseSchema",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/getmessagedetailsresponseschema/threadType/{threadType}",
-    safe: false,
-};
-impl Client {
-    /// Get message details input metadata
-    ///
-    /// Get the schema information for message inputs
-    ///
-    /// Operation `GetMessageDetailsResponseSchema`: `GET /{connectionId}/flowbot/getmessagedetailsresponseschema/threadType/{threadType}`.
-    pub fn get_message_details_response_schema(
-        &self,
-        thread_type: models::WebhookAtMentionTriggerThreadType,
-    ) -> GetMessageDetailsResponseSchema<'_> {
-        GetMessageDetailsResponseSchema {
-            client: self,
-            thread_type,
-        }
-    }
-}
+static GET_MESSAGE_DETAILS_RESPONSE_SCHEMA: Operation = crate::operation(
+    "GetMessageDetailsResponseSchema",
+    Method::GET,
+    "/{connectionId}/flowbot/getmessagedetailsresponseschema/threadType/{threadType}",
+);
 /// Request builder for [`Client::get_message_details_response_schema`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3607,45 +3504,24 @@ pub struct GetMessageDetailsResponseSchema<'a> {
 }
 impl GetMessageDetailsResponseSchema<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_MESSAGE_DETAILS_RESPONSE_SCHEMA)
-            .path_param("threadType", &this.thread_type, UrlEncoding::Single)
+            .path_param("threadType", &self.thread_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetMessageDetailsSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::GetMessageDetailsSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetMessageDetailsResponseSchema, models::GetMessageDetailsSchema
 );
-static LIST_MEMBERS_INPUT_SCHEMA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListMembersInputSchema",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/listmembersinputschema/threadType/{threadType}",
-    safe: false,
-};
-impl Client {
-    /// List members input schema
-    ///
-    /// Get the schema information for list members input based on thread type
-    ///
-    /// Operation `ListMembersInputSchema`: `GET /{connectionId}/flowbot/listmembersinputschema/threadType/{threadType}`.
-    pub fn list_members_input_schema(
-        &self,
-        thread_type: models::WebhookAtMentionTriggerThreadType,
-    ) -> ListMembersInputSchema<'_> {
-        ListMembersInputSchema {
-            client: self,
-            thread_type,
-        }
-    }
-}
+static LIST_MEMBERS_INPUT_SCHEMA: Operation = crate::operation(
+    "ListMembersInputSchema",
+    Method::GET,
+    "/{connectionId}/flowbot/listmembersinputschema/threadType/{threadType}",
+);
 /// Request builder for [`Client::list_members_input_schema`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3655,45 +3531,22 @@ pub struct ListMembersInputSchema<'a> {
 }
 impl ListMembersInputSchema<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_MEMBERS_INPUT_SCHEMA)
-            .path_param("threadType", &this.thread_type, UrlEncoding::Single)
+            .path_param("threadType", &self.thread_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListMembersSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::ListMembersSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ListMembersInputSchema, models::ListMembersSchema);
-static GET_MESSAGE_LOCATIONS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMessageLocations",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/messageType/{messageType}/poster/{poster}",
-    safe: false,
-};
-impl Client {
-    /// Conversation location for where to post
-    ///
-    /// Returns a list of locations to post a message or reply based on who the user is posting as
-    ///
-    /// Operation `GetMessageLocations`: `GET /{connectionId}/flowbot/messageType/{messageType}/poster/{poster}`.
-    pub fn get_message_locations(
-        &self,
-        message_type: impl Into<String>,
-        poster: models::PostMessageToConversationPoster,
-    ) -> GetMessageLocations<'_> {
-        GetMessageLocations {
-            client: self,
-            message_type: message_type.into(),
-            poster,
-        }
-    }
-}
+static GET_MESSAGE_LOCATIONS: Operation = crate::operation(
+    "GetMessageLocations",
+    Method::GET,
+    "/{connectionId}/flowbot/messageType/{messageType}/poster/{poster}",
+);
 /// Request builder for [`Client::get_message_locations`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3704,46 +3557,25 @@ pub struct GetMessageLocations<'a> {
 }
 impl GetMessageLocations<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_MESSAGE_LOCATIONS)
-            .path_param("messageType", &this.message_type, UrlEncoding::Single)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
+            .path_param("messageType", &self.message_type, UrlEncoding::Single)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetMessageLocationsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetMessageLocationsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetMessageLocations, models::GetMessageLocationsResponse
 );
-static GET_CARD_RESPONSE_TRIGGER_OUTPUTS_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetCardResponseTriggerOutputsMetadata",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/triggers/cardresponse/$metadata.json/cardresponseoutputs",
-    safe: false,
-};
-impl Client {
-    /// Get compose message hybrid trigger output metadata
-    ///
-    /// Get the schema information for the compose message hybrid trigger outputs
-    ///
-    /// Operation `GetCardResponseTriggerOutputsMetadata`: `POST /{connectionId}/flowbot/triggers/cardresponse/$metadata.json/cardresponseoutputs`.
-    pub fn get_card_response_trigger_outputs_metadata(
-        &self,
-        body: String,
-    ) -> GetCardResponseTriggerOutputsMetadata<'_> {
-        GetCardResponseTriggerOutputsMetadata {
-            client: self,
-            body,
-        }
-    }
-}
+static GET_CARD_RESPONSE_TRIGGER_OUTPUTS_METADATA: Operation = crate::operation(
+    "GetCardResponseTriggerOutputsMetadata",
+    Method::POST,
+    "/{connectionId}/flowbot/triggers/cardresponse/$metadata.json/cardresponseoutputs",
+);
 /// Request builder for [`Client::get_card_response_trigger_outputs_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3753,45 +3585,24 @@ pub struct GetCardResponseTriggerOutputsMetadata<'a> {
 }
 impl GetCardResponseTriggerOutputsMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_CARD_RESPONSE_TRIGGER_OUTPUTS_METADATA)
-            .json(&this.body)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::CardResponseTriggerMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::CardResponseTriggerMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetCardResponseTriggerOutputsMetadata, models::CardResponseTriggerMetadata
 );
-static GET_COMPOSE_MESSAGE_TRIGGER_OUTPUTS_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetComposeMessageTriggerOutputsMetadata",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/triggers/composemessage/$metadata.json/composemessageoutputs",
-    safe: false,
-};
-impl Client {
-    /// Get compose message hybrid trigger output metadata
-    ///
-    /// Get the schema information for the compose message hybrid trigger outputs
-    ///
-    /// Operation `GetComposeMessageTriggerOutputsMetadata`: `POST /{connectionId}/flowbot/triggers/composemessage/$metadata.json/composemessageoutputs`.
-    pub fn get_compose_message_trigger_outputs_metadata(
-        &self,
-        body: String,
-    ) -> GetComposeMessageTriggerOutputsMetadata<'_> {
-        GetComposeMessageTriggerOutputsMetadata {
-            client: self,
-            body,
-        }
-    }
-}
+static GET_COMPOSE_MESSAGE_TRIGGER_OUTPUTS_METADATA: Operation = crate::operation(
+    "GetComposeMessageTriggerOutputsMetadata",
+    Method::POST,
+    "/{connectionId}/flowbot/triggers/composemessage/$metadata.json/composemessageoutputs",
+);
 /// Request builder for [`Client::get_compose_message_trigger_outputs_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3801,45 +3612,24 @@ pub struct GetComposeMessageTriggerOutputsMetadata<'a> {
 }
 impl GetComposeMessageTriggerOutputsMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_COMPOSE_MESSAGE_TRIGGER_OUTPUTS_METADATA)
-            .json(&this.body)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ComposeMessageTriggerMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::ComposeMessageTriggerMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetComposeMessageTriggerOutputsMetadata, models::ComposeMessageTriggerMetadata
 );
-static GET_SELECTED_MESSAGE_TRIGGER_OUTPUTS_METADATA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetSelectedMessageTriggerOutputsMetadata",
-    method: Method::POST,
-    path: "/{connectionId}/flowbot/triggers/selectedmessage/$metadata.json/selectedmessageoutputs",
-    safe: false,
-};
-impl Client {
-    /// Get selected message hybrid trigger output metadata
-    ///
-    /// Get the schema information for the selected message hybrid trigger outputs
-    ///
-    /// Operation `GetSelectedMessageTriggerOutputsMetadata`: `POST /{connectionId}/flowbot/triggers/selectedmessage/$metadata.json/selectedmessageoutputs`.
-    pub fn get_selected_message_trigger_outputs_metadata(
-        &self,
-        body: String,
-    ) -> GetSelectedMessageTriggerOutputsMetadata<'_> {
-        GetSelectedMessageTriggerOutputsMetadata {
-            client: self,
-            body,
-        }
-    }
-}
+static GET_SELECTED_MESSAGE_TRIGGER_OUTPUTS_METADATA: Operation = crate::operation(
+    "GetSelectedMessageTriggerOutputsMetadata",
+    Method::POST,
+    "/{connectionId}/flowbot/triggers/selectedmessage/$metadata.json/selectedmessageoutputs",
+);
 /// Request builder for [`Client::get_selected_message_trigger_outputs_metadata`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3849,45 +3639,24 @@ pub struct GetSelectedMessageTriggerOutputsMetadata<'a> {
 }
 impl GetSelectedMessageTriggerOutputsMetadata<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_SELECTED_MESSAGE_TRIGGER_OUTPUTS_METADATA)
-            .json(&this.body)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::SelectedMessageTriggerMetadata>>> {
+    pub fn send_with_response(self) -> Pending<models::SelectedMessageTriggerMetadata> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetSelectedMessageTriggerOutputsMetadata, models::SelectedMessageTriggerMetadata
 );
-static GET_WEBHOOK_TRIGGER_REQUEST_SCHEMA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetWebhookTriggerRequestSchema",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/webhookTrigger/inputSchema/threadType/{threadType}",
-    safe: false,
-};
-impl Client {
-    /// Input schema for webhook trigger
-    ///
-    /// Gets the input schema for webhook trigger
-    ///
-    /// Operation `GetWebhookTriggerRequestSchema`: `GET /{connectionId}/flowbot/webhookTrigger/inputSchema/threadType/{threadType}`.
-    pub fn get_webhook_trigger_request_schema(
-        &self,
-        thread_type: models::WebhookAtMentionTriggerThreadType,
-    ) -> GetWebhookTriggerRequestSchema<'_> {
-        GetWebhookTriggerRequestSchema {
-            client: self,
-            thread_type,
-        }
-    }
-}
+static GET_WEBHOOK_TRIGGER_REQUEST_SCHEMA: Operation = crate::operation(
+    "GetWebhookTriggerRequestSchema",
+    Method::GET,
+    "/{connectionId}/flowbot/webhookTrigger/inputSchema/threadType/{threadType}",
+);
 /// Request builder for [`Client::get_webhook_trigger_request_schema`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3897,47 +3666,24 @@ pub struct GetWebhookTriggerRequestSchema<'a> {
 }
 impl GetWebhookTriggerRequestSchema<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_WEBHOOK_TRIGGER_REQUEST_SCHEMA)
-            .path_param("threadType", &this.thread_type, UrlEncoding::Single)
+            .path_param("threadType", &self.thread_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::WebhookTriggerSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::WebhookTriggerSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetWebhookTriggerRequestSchema, models::WebhookTriggerSchema
 );
-static GET_WEBHOOK_TRIGGER_RESPONSE_SCHEMA: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetWebhookTriggerResponseSchema",
-    method: Method::GET,
-    path: "/{connectionId}/flowbot/webhookTrigger/triggerType/{triggerType}/responseSchema/threadType/{threadType}",
-    safe: false,
-};
-impl Client {
-    /// Response schema for webhook trigger
-    ///
-    /// Gets the response schema for webhook trigger
-    ///
-    /// Operation `GetWebhookTriggerResponseSchema`: `GET /{connectionId}/flowbot/webhookTrigger/triggerType/{triggerType}/responseSchema/threadType/{threadType}`.
-    pub fn get_webhook_trigger_response_schema(
-        &self,
-        trigger_type: impl Into<String>,
-        thread_type: models::WebhookAtMentionTriggerThreadType,
-    ) -> GetWebhookTriggerResponseSchema<'_> {
-        GetWebhookTriggerResponseSchema {
-            client: self,
-            trigger_type: trigger_type.into(),
-            thread_type,
-        }
-    }
-}
+static GET_WEBHOOK_TRIGGER_RESPONSE_SCHEMA: Operation = crate::operation(
+    "GetWebhookTriggerResponseSchema",
+    Method::GET,
+    "/{connectionId}/flowbot/webhookTrigger/triggerType/{triggerType}/responseSchema/threadType/{threadType}",
+);
 /// Request builder for [`Client::get_webhook_trigger_response_schema`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3948,55 +3694,25 @@ pub struct GetWebhookTriggerResponseSchema<'a> {
 }
 impl GetWebhookTriggerResponseSchema<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_WEBHOOK_TRIGGER_RESPONSE_SCHEMA)
-            .path_param("triggerType", &this.trigger_type, UrlEncoding::Single)
-            .path_param("threadType", &this.thread_type, UrlEncoding::Single)
+            .path_param("triggerType", &self.trigger_type, UrlEncoding::Single)
+            .path_param("threadType", &self.thread_type, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::WebhookTriggerSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::WebhookTriggerSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetWebhookTriggerResponseSchema, models::WebhookTriggerSchema
 );
-static HTTP_REQUEST: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "HttpRequest",
-    method: Method::POST,
-    path: "/{connectionId}/httprequest",
-    safe: false,
-};
-impl Client {
-    /// Send a Microsoft Graph HTTP request
-    ///
-    /// Construct a Microsoft Graph REST API request to invoke against the Microsoft Teams endpoints. These segments are supported: 1st segment: /teams, /me, /users 2nd segment: channels, chats, installedApps, messages, pinnedMessages. Learn more: https://docs.microsoft.com/en-us/graph/use-the-api
-    ///
-    /// Operation `HttpRequest`: `POST /{connectionId}/httprequest`.
-    pub fn http_request(
-        &self,
-        uri: impl Into<String>,
-        method: models::HttpRequestMethod,
-    ) -> HttpRequest<'_> {
-        HttpRequest {
-            client: self,
-            uri: uri.into(),
-            method,
-            content_type: None,
-            custom_header1: None,
-            custom_header2: None,
-            custom_header3: None,
-            custom_header4: None,
-            custom_header5: None,
-            body: None,
-        }
-    }
-}
+static HTTP_REQUEST: Operation = crate::operation(
+    "HttpRequest",
+    Method::POST,
+    "/{connectionId}/httprequest",
+);
 /// Request builder for [`Client::http_request`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4049,53 +3765,30 @@ impl HttpRequest<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&HTTP_REQUEST)
-            .header("Uri", &this.uri)
-            .header("Method", &this.method)
-            .header("ContentType", &this.content_type)
-            .header("CustomHeader1", &this.custom_header1)
-            .header("CustomHeader2", &this.custom_header2)
-            .header("CustomHeader3", &this.custom_header3)
-            .header("CustomHeader4", &this.custom_header4)
-            .header("CustomHeader5", &this.custom_header5)
-            .bytes_if("application/octet-stream", this.body.as_ref())
+            .header("Uri", &self.uri)
+            .header("Method", &self.method)
+            .header("ContentType", &self.content_type)
+            .header("CustomHeader1", &self.custom_header1)
+            .header("CustomHeader2", &self.custom_header2)
+            .header("CustomHeader3", &self.custom_header3)
+            .header("CustomHeader4", &self.custom_header4)
+            .header("CustomHeader5", &self.custom_header5)
+            .bytes_if("application/octet-stream", self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ObjectWithoutType>>> {
+    pub fn send_with_response(self) -> Pending<models::ObjectWithoutType> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(HttpRequest, models::ObjectWithoutType);
-static CREATE_TEAMS_MEETING: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateTeamsMeeting",
-    method: Method::POST,
-    path: "/{connectionId}/v1.0/me/calendars/{calendarid}/events",
-    safe: false,
-};
-impl Client {
-    /// Create a Teams meeting
-    ///
-    /// Create a meeting with a link at the bottom of the invite to join the meeting online on Microsoft Teams.
-    ///
-    /// Operation `CreateTeamsMeeting`: `POST /{connectionId}/v1.0/me/calendars/{calendarid}/events`.
-    pub fn create_teams_meeting(
-        &self,
-        calendarid: models::CreateTeamsMeetingCalendarid,
-        item: models::NewMeeting,
-    ) -> CreateTeamsMeeting<'_> {
-        CreateTeamsMeeting {
-            client: self,
-            calendarid,
-            item,
-        }
-    }
-}
+static CREATE_TEAMS_MEETING: Operation = crate::operation(
+    "CreateTeamsMeeting",
+    Method::POST,
+    "/{connectionId}/v1.0/me/calendars/{calendarid}/events",
+);
 /// Request builder for [`Client::create_teams_meeting`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4106,40 +3799,23 @@ pub struct CreateTeamsMeeting<'a> {
 }
 impl CreateTeamsMeeting<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&CREATE_TEAMS_MEETING)
-            .path_param("calendarid", &this.calendarid, UrlEncoding::Single)
-            .json(&this.item)
+            .path_param("calendarid", &self.calendarid, UrlEncoding::Single)
+            .json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::NewMeetingRespone>>> {
+    pub fn send_with_response(self) -> Pending<models::NewMeetingRespone> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(CreateTeamsMeeting, models::NewMeetingRespone);
-static GET_SUPPORTED_TIME_ZONES: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetSupportedTimeZones",
-    method: Method::GET,
-    path: "/{connectionId}/v1.0/me/outlook/supportedTimeZones",
-    safe: false,
-};
-impl Client {
-    /// Get supported time zones
-    ///
-    /// Lists the time zones that are supported for the user, as configured on the user's mailbox server.
-    ///
-    /// Operation `GetSupportedTimeZones`: `GET /{connectionId}/v1.0/me/outlook/supportedTimeZones`.
-    pub fn get_supported_time_zones(&self) -> GetSupportedTimeZones<'_> {
-        GetSupportedTimeZones {
-            client: self,
-        }
-    }
-}
+static GET_SUPPORTED_TIME_ZONES: Operation = crate::operation(
+    "GetSupportedTimeZones",
+    Method::GET,
+    "/{connectionId}/v1.0/me/outlook/supportedTimeZones",
+);
 /// Request builder for [`Client::get_supported_time_zones`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4148,38 +3824,21 @@ pub struct GetSupportedTimeZones<'a> {
 }
 impl GetSupportedTimeZones<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_SUPPORTED_TIME_ZONES)
+        self.client.connection().request(&GET_SUPPORTED_TIME_ZONES)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetSupportedTimeZonesResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetSupportedTimeZonesResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetSupportedTimeZones, models::GetSupportedTimeZonesResponse
 );
-static GET_ALL_ASSOCIATED_TEAMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetAllAssociatedTeams",
-    method: Method::GET,
-    path: "/{connectionId}/v1.0/me/teamwork/associatedTeams",
-    safe: false,
-};
-impl Client {
-    /// List associated teams
-    ///
-    /// Lists all the teams you are a direct member of, or are a member of a shared channel that is hosted inside the team.
-    ///
-    /// Operation `GetAllAssociatedTeams`: `GET /{connectionId}/v1.0/me/teamwork/associatedTeams`.
-    pub fn get_all_associated_teams(&self) -> GetAllAssociatedTeams<'_> {
-        GetAllAssociatedTeams {
-            client: self,
-        }
-    }
-}
+static GET_ALL_ASSOCIATED_TEAMS: Operation = crate::operation(
+    "GetAllAssociatedTeams",
+    Method::GET,
+    "/{connectionId}/v1.0/me/teamwork/associatedTeams",
+);
 /// Request builder for [`Client::get_all_associated_teams`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4188,46 +3847,21 @@ pub struct GetAllAssociatedTeams<'a> {
 }
 impl GetAllAssociatedTeams<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_ALL_ASSOCIATED_TEAMS)
+        self.client.connection().request(&GET_ALL_ASSOCIATED_TEAMS)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::GetAllAssociatedTeamsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::GetAllAssociatedTeamsResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     GetAllAssociatedTeams, models::GetAllAssociatedTeamsResponse
 );
-static POST_CARD_TO_CONVERSATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostCardToConversation",
-    method: Method::POST,
-    path: "/{connectionId}/v1.0/teams/conversation/adaptivecard/poster/{poster}/location/{location}",
-    safe: false,
-};
-impl Client {
-    /// Post card in a chat or channel
-    ///
-    /// Posts a card to a chat or a channel
-    ///
-    /// Operation `PostCardToConversation`: `POST /{connectionId}/v1.0/teams/conversation/adaptivecard/poster/{poster}/location/{location}`.
-    pub fn post_card_to_conversation(
-        &self,
-        poster: models::PostCardToConversationPoster,
-        location: impl Into<String>,
-        body: models::DynamicPostCardRequest,
-    ) -> PostCardToConversation<'_> {
-        PostCardToConversation {
-            client: self,
-            poster,
-            location: location.into(),
-            body,
-        }
-    }
-}
+static POST_CARD_TO_CONVERSATION: Operation = crate::operation(
+    "PostCardToConversation",
+    Method::POST,
+    "/{connectionId}/v1.0/teams/conversation/adaptivecard/poster/{poster}/location/{location}",
+);
 /// Request builder for [`Client::post_card_to_conversation`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4239,51 +3873,26 @@ pub struct PostCardToConversation<'a> {
 }
 impl PostCardToConversation<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_CARD_TO_CONVERSATION)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("location", &this.location, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("location", &self.location, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::PostToConversationResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::PostToConversationResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     PostCardToConversation, models::PostToConversationResponse
 );
-static POST_CARD_AND_WAIT_FOR_RESPONSE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostCardAndWaitForResponse",
-    method: Method::POST,
-    path: "/{connectionId}/v1.0/teams/conversation/gatherinput/poster/{poster}/location/{location}/$subscriptions",
-    safe: false,
-};
-impl Client {
-    /// Post adaptive card and wait for a response
-    ///
-    /// Posts an adaptive card to a chat or a channel and waits for a response from any user. This will pause the flow until any user responds.
-    ///
-    /// Operation `PostCardAndWaitForResponse`: `POST /{connectionId}/v1.0/teams/conversation/gatherinput/poster/{poster}/location/{location}/$subscriptions`.
-    pub fn post_card_and_wait_for_response(
-        &self,
-        poster: models::GetFlowContinuationSubscriptionWithPosterOutputMetadataPoster,
-        location: impl Into<String>,
-        body: models::PostCardAndWaitForResponseBody,
-    ) -> PostCardAndWaitForResponse<'_> {
-        PostCardAndWaitForResponse {
-            client: self,
-            poster,
-            location: location.into(),
-            body,
-        }
-    }
-}
+static POST_CARD_AND_WAIT_FOR_RESPONSE: Operation = crate::operation(
+    "PostCardAndWaitForResponse",
+    Method::POST,
+    "/{connectionId}/v1.0/teams/conversation/gatherinput/poster/{poster}/location/{location}/$subscriptions",
+);
 /// Request builder for [`Client::post_card_and_wait_for_response`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4295,54 +3904,28 @@ pub struct PostCardAndWaitForResponse<'a> {
 }
 impl PostCardAndWaitForResponse<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_CARD_AND_WAIT_FOR_RESPONSE)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("location", &this.location, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("location", &self.location, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
     pub fn send_with_response(
         self,
-    ) -> BoxFuture<
-        'static,
-        Result<Response<models::DynamicPostGatherInputToConversationResponse>>,
-    > {
+    ) -> Pending<models::DynamicPostGatherInputToConversationResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     PostCardAndWaitForResponse, models::DynamicPostGatherInputToConversationResponse
 );
-static REPLY_WITH_CARD_TO_CONVERSATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ReplyWithCardToConversation",
-    method: Method::POST,
-    path: "/{connectionId}/v1.0/teams/conversation/replyWithAdaptivecard/poster/{poster}/location/{location}",
-    safe: false,
-};
-impl Client {
-    /// Reply with an adaptive card in a channel
-    ///
-    /// Replies with an adaptive card to a channel's message
-    ///
-    /// Operation `ReplyWithCardToConversation`: `POST /{connectionId}/v1.0/teams/conversation/replyWithAdaptivecard/poster/{poster}/location/{location}`.
-    pub fn reply_with_card_to_conversation(
-        &self,
-        poster: models::ReplyWithCardToConversationPoster,
-        location: impl Into<String>,
-        body: models::DynamicReplyCardRequest,
-    ) -> ReplyWithCardToConversation<'_> {
-        ReplyWithCardToConversation {
-            client: self,
-            poster,
-            location: location.into(),
-            body,
-        }
-    }
-}
+static REPLY_WITH_CARD_TO_CONVERSATION: Operation = crate::operation(
+    "ReplyWithCardToConversation",
+    Method::POST,
+    "/{connectionId}/v1.0/teams/conversation/replyWithAdaptivecard/poster/{poster}/location/{location}",
+);
 /// Request builder for [`Client::reply_with_card_to_conversation`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4354,51 +3937,26 @@ pub struct ReplyWithCardToConversation<'a> {
 }
 impl ReplyWithCardToConversation<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&REPLY_WITH_CARD_TO_CONVERSATION)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("location", &this.location, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("location", &self.location, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::PostToConversationResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::PostToConversationResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     ReplyWithCardToConversation, models::PostToConversationResponse
 );
-static REPLY_WITH_MESSAGE_TO_CONVERSATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ReplyWithMessageToConversation",
-    method: Method::POST,
-    path: "/{connectionId}/v1.0/teams/conversation/replyWithMessage/poster/{poster}/location/{location}",
-    safe: false,
-};
-impl Client {
-    /// Reply with a message in a channel
-    ///
-    /// Replies with a message to a channel's message
-    ///
-    /// Operation `ReplyWithMessageToConversation`: `POST /{connectionId}/v1.0/teams/conversation/replyWithMessage/poster/{poster}/location/{location}`.
-    pub fn reply_with_message_to_conversation(
-        &self,
-        poster: models::ReplyWithCardToConversationPoster,
-        location: impl Into<String>,
-        body: models::DynamicReplyMessageRequest,
-    ) -> ReplyWithMessageToConversation<'_> {
-        ReplyWithMessageToConversation {
-            client: self,
-            poster,
-            location: location.into(),
-            body,
-        }
-    }
-}
+static REPLY_WITH_MESSAGE_TO_CONVERSATION: Operation = crate::operation(
+    "ReplyWithMessageToConversation",
+    Method::POST,
+    "/{connectionId}/v1.0/teams/conversation/replyWithMessage/poster/{poster}/location/{location}",
+);
 /// Request builder for [`Client::reply_with_message_to_conversation`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4410,51 +3968,26 @@ pub struct ReplyWithMessageToConversation<'a> {
 }
 impl ReplyWithMessageToConversation<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&REPLY_WITH_MESSAGE_TO_CONVERSATION)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("location", &this.location, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("location", &self.location, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::PostToConversationResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::PostToConversationResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     ReplyWithMessageToConversation, models::PostToConversationResponse
 );
-static UPDATE_CARD_IN_CONVERSATION: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UpdateCardInConversation",
-    method: Method::POST,
-    path: "/{connectionId}/v1.0/teams/conversation/updateAdaptivecard/poster/{poster}/location/{location}",
-    safe: false,
-};
-impl Client {
-    /// Update an adaptive card in a chat or channel
-    ///
-    /// Updates an existing adaptive card
-    ///
-    /// Operation `UpdateCardInConversation`: `POST /{connectionId}/v1.0/teams/conversation/updateAdaptivecard/poster/{poster}/location/{location}`.
-    pub fn update_card_in_conversation(
-        &self,
-        poster: models::ReplyWithCardToConversationPoster,
-        location: impl Into<String>,
-        body: models::DynamicUpdateCardRequest,
-    ) -> UpdateCardInConversation<'_> {
-        UpdateCardInConversation {
-            client: self,
-            poster,
-            location: location.into(),
-            body,
-        }
-    }
-}
+static UPDATE_CARD_IN_CONVERSATION: Operation = crate::operation(
+    "UpdateCardInConversation",
+    Method::POST,
+    "/{connectionId}/v1.0/teams/conversation/updateAdaptivecard/poster/{poster}/location/{location}",
+);
 /// Request builder for [`Client::update_card_in_conversation`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4466,49 +3999,26 @@ pub struct UpdateCardInConversation<'a> {
 }
 impl UpdateCardInConversation<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPDATE_CARD_IN_CONVERSATION)
-            .path_param("poster", &this.poster, UrlEncoding::Single)
-            .path_param("location", &this.location, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("poster", &self.poster, UrlEncoding::Single)
+            .path_param("location", &self.location, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::PostToConversationResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::PostToConversationResponse> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(
     UpdateCardInConversation, models::PostToConversationResponse
 );
-static LIST_MEMBERS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListMembers",
-    method: Method::POST,
-    path: "/{connectionId}/v1.0/teams/listmembers/threadType/{threadType}",
-    safe: false,
-};
-impl Client {
-    /// List members
-    ///
-    /// List direct members of a group chat or a channel
-    ///
-    /// Operation `ListMembers`: `POST /{connectionId}/v1.0/teams/listmembers/threadType/{threadType}`.
-    pub fn list_members(
-        &self,
-        thread_type: models::WebhookAtMentionTriggerThreadType,
-        body: models::DynamicListMembersSchema,
-    ) -> ListMembers<'_> {
-        ListMembers {
-            client: self,
-            thread_type,
-            body,
-        }
-    }
-}
+static LIST_MEMBERS: Operation = crate::operation(
+    "ListMembers",
+    Method::POST,
+    "/{connectionId}/v1.0/teams/listmembers/threadType/{threadType}",
+);
 /// Request builder for [`Client::list_members`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4519,49 +4029,23 @@ pub struct ListMembers<'a> {
 }
 impl ListMembers<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_MEMBERS)
-            .path_param("threadType", &this.thread_type, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("threadType", &self.thread_type, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListMembersResponseSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::ListMembersResponseSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ListMembers, models::ListMembersResponseSchema);
-static LIST_REPLIES_TO_MESSAGE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListRepliesToMessage",
-    method: Method::GET,
-    path: "/{connectionId}/v1.0/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies",
-    safe: false,
-};
-impl Client {
-    /// List replies of a channel message
-    ///
-    /// List replies to a message in a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
-    ///
-    /// Operation `ListRepliesToMessage`: `GET /{connectionId}/v1.0/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies`.
-    pub fn list_replies_to_message(
-        &self,
-        group_id: impl Into<String>,
-        channel_id: impl Into<String>,
-        message_id: impl Into<String>,
-    ) -> ListRepliesToMessage<'_> {
-        ListRepliesToMessage {
-            client: self,
-            group_id: group_id.into(),
-            channel_id: channel_id.into(),
-            message_id: message_id.into(),
-            top: None,
-        }
-    }
-}
+static LIST_REPLIES_TO_MESSAGE: Operation = crate::operation(
+    "ListRepliesToMessage",
+    Method::GET,
+    "/{connectionId}/v1.0/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies",
+);
 /// Request builder for [`Client::list_replies_to_message`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4579,43 +4063,25 @@ impl ListRepliesToMessage<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&LIST_REPLIES_TO_MESSAGE)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("channelId", &this.channel_id, UrlEncoding::Single)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .query("$top", &this.top)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("channelId", &self.channel_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .query("$top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListRepliesResponseSchema>>> {
+    pub fn send_with_response(self) -> Pending<models::ListRepliesResponseSchema> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(ListRepliesToMessage, models::ListRepliesResponseSchema);
-static AT_MENTION_USER: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "AtMentionUser",
-    method: Method::GET,
-    path: "/{connectionId}/v1.0/users/{userId}",
-    safe: false,
-};
-impl Client {
-    /// Get an @mention token for a user
-    ///
-    /// Creates a token that can be inserted into a message or adaptive card to @mention a user.
-    ///
-    /// Operation `AtMentionUser`: `GET /{connectionId}/v1.0/users/{userId}`.
-    pub fn at_mention_user(&self, user_id: impl Into<String>) -> AtMentionUser<'_> {
-        AtMentionUser {
-            client: self,
-            user_id: user_id.into(),
-        }
-    }
-}
+static AT_MENTION_USER: Operation = crate::operation(
+    "AtMentionUser",
+    Method::GET,
+    "/{connectionId}/v1.0/users/{userId}",
+);
 /// Request builder for [`Client::at_mention_user`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4625,50 +4091,22 @@ pub struct AtMentionUser<'a> {
 }
 impl AtMentionUser<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&AT_MENTION_USER)
-            .path_param("userId", &this.user_id, UrlEncoding::Single)
+            .path_param("userId", &self.user_id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::AtMentionUserV1>>> {
+    pub fn send_with_response(self) -> Pending<models::AtMentionUserV1> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(AtMentionUser, models::AtMentionUserV1);
-static POST_REPLY_TO_MESSAGE_V2: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostReplyToMessageV2",
-    method: Method::POST,
-    path: "/{connectionId}/v2/beta/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies",
-    safe: false,
-};
-impl Client {
-    /// Post a reply to a message (V2)
-    ///
-    /// Posts a reply to a message in a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
-    ///
-    /// Operation `PostReplyToMessageV2`: `POST /{connectionId}/v2/beta/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn post_reply_to_message_v2(
-        &self,
-        group_id: impl Into<String>,
-        channel_id: impl Into<String>,
-        message_id: impl Into<String>,
-        body: models::PostMessageToChannelV2Body,
-    ) -> PostReplyToMessageV2<'_> {
-        PostReplyToMessageV2 {
-            client: self,
-            group_id: group_id.into(),
-            channel_id: channel_id.into(),
-            message_id: message_id.into(),
-            body,
-        }
-    }
-}
+static POST_REPLY_TO_MESSAGE_V2: Operation = crate::operation(
+    "PostReplyToMessageV2",
+    Method::POST,
+    "/{connectionId}/v2/beta/teams/{groupId}/channels/{channelId}/messages/{messageId}/replies",
+);
 /// Request builder for [`Client::post_reply_to_message_v2`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4681,49 +4119,25 @@ pub struct PostReplyToMessageV2<'a> {
 }
 impl PostReplyToMessageV2<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_REPLY_TO_MESSAGE_V2)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("channelId", &this.channel_id, UrlEncoding::Single)
-            .path_param("messageId", &this.message_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("channelId", &self.channel_id, UrlEncoding::Single)
+            .path_param("messageId", &self.message_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(PostReplyToMessageV2, ());
-static POST_MESSAGE_TO_CHANNEL_V3: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostMessageToChannelV3",
-    method: Method::POST,
-    path: "/{connectionId}/v3/beta/teams/{groupId}/channels/{channelId}/messages",
-    safe: false,
-};
-impl Client {
-    /// Post a message (V3)
-    ///
-    /// Posts a message to a channel in a specific team. For shared channels, the team ID must refer to the host team, which is the team that owns the shared channel.
-    ///
-    /// Operation `PostMessageToChannelV3`: `POST /{connectionId}/v3/beta/teams/{groupId}/channels/{channelId}/messages`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn post_message_to_channel_v3(
-        &self,
-        group_id: impl Into<String>,
-        channel_id: impl Into<String>,
-        body: models::PostMessageToChannelV2Body,
-    ) -> PostMessageToChannelV3<'_> {
-        PostMessageToChannelV3 {
-            client: self,
-            group_id: group_id.into(),
-            channel_id: channel_id.into(),
-            body,
-        }
-    }
-}
+static POST_MESSAGE_TO_CHANNEL_V3: Operation = crate::operation(
+    "PostMessageToChannelV3",
+    Method::POST,
+    "/{connectionId}/v3/beta/teams/{groupId}/channels/{channelId}/messages",
+);
 /// Request builder for [`Client::post_message_to_channel_v3`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4735,18 +4149,15 @@ pub struct PostMessageToChannelV3<'a> {
 }
 impl PostMessageToChannelV3<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&POST_MESSAGE_TO_CHANNEL_V3)
-            .path_param("groupId", &this.group_id, UrlEncoding::Single)
-            .path_param("channelId", &this.channel_id, UrlEncoding::Single)
-            .json(&this.body)
+            .path_param("groupId", &self.group_id, UrlEncoding::Single)
+            .path_param("channelId", &self.channel_id, UrlEncoding::Single)
+            .json(&self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::MessageId>>> {
+    pub fn send_with_response(self) -> Pending<models::MessageId> {
         self.request().send_json()
     }
 }

@@ -9,7 +9,13 @@ use crate::model::ir::{Body, Location, NamedType, Operation, Param, ResponseKind
 use crate::model::naming::unraw;
 
 pub(crate) fn actions(operations: &[Operation], types: &[NamedType]) -> TokenStream {
-    let items: TokenStream = operations.iter().map(|op| action(op, types)).collect();
+    let (methods, items): (Vec<TokenStream>, Vec<TokenStream>) = operations.iter().map(|op| action(op, types)).unzip();
+    let items: TokenStream = quote! {
+        impl Client {
+            #(#methods)*
+        }
+        #(#items)*
+    };
     // Import only what the actions use, so a crate without path parameters or models has no unused imports.
     let rendered = items.to_string();
     let encoding = rendered.contains("UrlEncoding").then(|| {
@@ -26,8 +32,7 @@ pub(crate) fn actions(operations: &[Operation], types: &[NamedType]) -> TokenStr
         //! One method on [`Client`](crate::Client) per action, and its request builder.
         #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
-        use connector_runtime::futures::future::BoxFuture;
-        use connector_runtime::{Operation, Request, Response, Result};
+        use connector_runtime::{Operation, Pending, Request};
         use connector_runtime::reqwest::Method;
         #encoding
 
@@ -44,14 +49,15 @@ struct Slot<'p> {
     ty: TokenStream,
 }
 
-fn action(op: &Operation, types: &[NamedType]) -> TokenStream {
-    let static_name = format_ident!("{}", op.static_name);
+/// The `Client` method of an operation, and its descriptor, builder and response enum.
+fn action(op: &Operation, types: &[NamedType]) -> (TokenStream, TokenStream) {
+    let static_name = ident(&op.static_name);
     let method_name = ident(&op.rust_name);
     let builder = ident(&op.builder_name);
     let id = &op.id;
     let path = &op.path;
     let http_method = format_ident!("{}", op.method.as_str());
-    let safe = op.safe;
+    let safe = op.safe.then(|| quote!(.safe()));
 
     let params: Vec<Slot<'_>> = op
         .params
@@ -155,22 +161,15 @@ fn action(op: &Operation, types: &[NamedType]) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote!(#[deprecated = "the connector marks this operation deprecated"]));
     let builder_doc =
         doc_attrs(&format!("Request builder for [`Client::{}`]; `.await` it to send.", unraw(&op.rust_name)));
-    quote! {
-        static #static_name: Operation = Operation {
-            connector: &crate::CONNECTOR,
-            id: #id,
-            method: Method::#http_method,
-            path: #path,
-            safe: #safe,
-        };
-
-        impl Client {
-            #method_doc
-            #deprecated
-            pub fn #method_name(&self, #(#args),*) -> #builder<'_> {
-                #builder { client: self, #(#inits),* }
-            }
+    let method = quote! {
+        #method_doc
+        #deprecated
+        pub fn #method_name(&self, #(#args),*) -> #builder<'_> {
+            #builder { client: self, #(#inits),* }
         }
+    };
+    let items = quote! {
+        static #static_name: Operation = crate::operation(#id, Method::#http_method, #path) #safe;
 
         #builder_doc
         #[derive(Debug)]
@@ -185,12 +184,11 @@ fn action(op: &Operation, types: &[NamedType]) -> TokenStream {
             #body_setter
 
             fn request(self) -> Request {
-                let this = self;
-                this.client.connection().request(&#static_name) #(#request_calls)*
+                self.client.connection().request(&#static_name) #(#request_calls)*
             }
 
             /// Sends the request; the response keeps its status and headers.
-            pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<#output>>> {
+            pub fn send_with_response(self) -> Pending<#output> {
                 #send
             }
 
@@ -200,7 +198,8 @@ fn action(op: &Operation, types: &[NamedType]) -> TokenStream {
         connector_runtime::into_future!(#builder, #output);
 
         #status_enum
-    }
+    };
+    (method, items)
 }
 
 fn setter(param: &Param, ty: &TokenStream) -> TokenStream {
@@ -254,7 +253,7 @@ fn param_call(param: &Param) -> TokenStream {
         Some(fixed) => quote!(#fixed),
         None => {
             let name = ident(&param.rust_name);
-            quote!(&this.#name)
+            quote!(&self.#name)
         }
     };
     let encoding = if param.double_encoded { quote!(UrlEncoding::Double) } else { quote!(UrlEncoding::Single) };
@@ -276,19 +275,19 @@ fn body_calls(body: &Option<Body>) -> Vec<TokenStream> {
         None => Vec::new(),
         Some(Body::Json { required, rust_name, content_type, .. }) => {
             let name = ident(rust_name);
-            let call = if *required { quote!(.json(&this.#name)) } else { quote!(.json_if(this.#name.as_ref())) };
+            let call = if *required { quote!(.json(&self.#name)) } else { quote!(.json_if(self.#name.as_ref())) };
             let content_type = (content_type != "application/json").then(|| quote!(.content_type(#content_type)));
             vec![quote!(#call #content_type)]
         }
         Some(Body::Raw { required, rust_name, content_type, text, .. }) => {
             let name = ident(rust_name);
             vec![match (*required, *text) {
-                (true, true) => quote!(.text(#content_type, this.#name)),
-                (true, false) => quote!(.bytes(#content_type, this.#name)),
+                (true, true) => quote!(.text(#content_type, self.#name)),
+                (true, false) => quote!(.bytes(#content_type, self.#name)),
                 (false, true) => {
-                    quote!(.bytes_if(#content_type, this.#name.map(connector_runtime::bytes::Bytes::from).as_ref()))
+                    quote!(.bytes_if(#content_type, self.#name.map(connector_runtime::bytes::Bytes::from).as_ref()))
                 }
-                (false, false) => quote!(.bytes_if(#content_type, this.#name.as_ref())),
+                (false, false) => quote!(.bytes_if(#content_type, self.#name.as_ref())),
             }]
         }
         Some(Body::Form { multipart, fields }) => fields
@@ -299,16 +298,16 @@ fn body_calls(body: &Option<Body>) -> Vec<TokenStream> {
                     Some(fixed) => quote!(#fixed),
                     None => {
                         let name = ident(&field.rust_name);
-                        quote!(&this.#name)
+                        quote!(&self.#name)
                     }
                 };
                 match (*multipart, &field.ty) {
                     (true, TypeRef::File) => {
                         let name = ident(&field.rust_name);
                         if field.required {
-                            quote!(.multipart_file(#wire, this.#name))
+                            quote!(.multipart_file(#wire, self.#name))
                         } else {
-                            quote!(.multipart_file_if(#wire, this.#name))
+                            quote!(.multipart_file_if(#wire, self.#name))
                         }
                     }
                     (true, _) => quote!(.multipart_text(#wire, #value)),
@@ -369,7 +368,10 @@ fn status_enum(name: &str, variants: &[StatusVariant], types: &[NamedType], id: 
         }
 
         impl #name {
-            fn decode(status: connector_runtime::reqwest::StatusCode, body: &connector_runtime::bytes::Bytes) -> Result<Self> {
+            fn decode(
+                status: connector_runtime::reqwest::StatusCode,
+                body: &connector_runtime::bytes::Bytes,
+            ) -> connector_runtime::Result<Self> {
                 match status.as_u16() {
                     #(#arms,)*
                     other => Ok(Self::Other(other, body.clone())),

@@ -53,6 +53,15 @@ pub(crate) fn lib_rs(connector: &Connector) -> TokenStream {
             scopes: &[#(#scopes),*],
         };
 
+        /// Describes one operation of this connector (each action declares one).
+        const fn operation(
+            id: &'static str,
+            method: connector_runtime::reqwest::Method,
+            path: &'static str,
+        ) -> connector_runtime::Operation {
+            connector_runtime::Operation::new(&CONNECTOR, id, method, path)
+        }
+
         #base_url
 
         #client_doc

@@ -7,10 +7,23 @@ use quote::quote;
 use crate::model::ir::{NamedType, TypeRef};
 
 /// An identifier; `r#type` becomes a raw identifier.
+///
+/// `lower` only hands out valid identifiers; this still checks, because `proc_macro2` panics on an invalid one
+/// and the generator must never panic: anything else is made valid (`_` for stray characters, a leading `_`
+/// before a digit) rather than trusted.
 pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+    let (raw, text) = match name.strip_prefix("r#") {
+        Some(rest) => (true, rest),
+        None => (false, name),
+    };
+    let mut clean: String = text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if clean.is_empty() || clean.starts_with(|c: char| c.is_ascii_digit()) || clean == "_" {
+        clean.insert(0, '_');
+    }
+    if raw && !matches!(clean.as_str(), "self" | "Self" | "super" | "crate" | "_") {
+        Ident::new_raw(&clean, Span::call_site())
+    } else {
+        Ident::new(&clean, Span::call_site())
     }
 }
 

@@ -103,7 +103,11 @@ impl<'a> OperationLowerer<'a, '_> {
         // Required arguments first, in spec order; then setters.
         params.sort_by_key(|p| !(p.required && p.fixed.is_none()));
 
-        let static_name = heck::ToShoutySnakeCase::to_shouty_snake_case(naming::unraw(&rust_name));
+        let mut static_name = heck::ToShoutySnakeCase::to_shouty_snake_case(naming::unraw(&rust_name));
+        if !static_name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            // `_2022_op` loses its underscore in SCREAMING_SNAKE_CASE; a leading digit is not an identifier.
+            static_name.insert_str(0, "OP_");
+        }
         let operation = Operation {
             id: found.id.clone(),
             rust_name,

@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static GET_FORECAST_JOB: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "Get-Forecast.Job",
-    method: Method::GET,
-    path: "/forecast/{Forecast job Id}",
-    safe: false,
-};
 impl Client {
     /// Calls `Get-Forecast.Job`.
     ///
@@ -36,7 +28,27 @@ impl Client {
             self_: None,
         }
     }
+    /// Calls `Match`.
+    ///
+    /// Operation `Match`: `GET /match`.
+    pub fn r#match(&self) -> Match<'_> {
+        Match { client: self }
+    }
+    /// Calls `match_post`.
+    ///
+    /// Operation `match_post`: `POST /match`.
+    pub fn match_post(&self) -> MatchPost<'_> {
+        MatchPost {
+            client: self,
+            body: None,
+        }
+    }
 }
+static GET_FORECAST_JOB: Operation = crate::operation(
+    "Get-Forecast.Job",
+    Method::GET,
+    "/forecast/{Forecast job Id}",
+);
 /// Request builder for [`Client::get_forecast_job`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -70,39 +82,22 @@ impl GetForecastJob<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_FORECAST_JOB)
-            .path_param("Forecast job Id", &this.forecast_job_id, UrlEncoding::Single)
-            .query("userName", &this.user_name)
-            .query("user_name", &this.user_name_2)
-            .query("type", &this.r#type)
-            .query("self", &this.self_)
+            .path_param("Forecast job Id", &self.forecast_job_id, UrlEncoding::Single)
+            .query("userName", &self.user_name)
+            .query("user_name", &self.user_name_2)
+            .query("type", &self.r#type)
+            .query("self", &self.self_)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::AiForgedViewModelsHazards>>> {
+    pub fn send_with_response(self) -> Pending<models::AiForgedViewModelsHazards> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetForecastJob, models::AiForgedViewModelsHazards);
-static MATCH: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "Match",
-    method: Method::GET,
-    path: "/match",
-    safe: false,
-};
-impl Client {
-    /// Calls `Match`.
-    ///
-    /// Operation `Match`: `GET /match`.
-    pub fn r#match(&self) -> Match<'_> {
-        Match { client: self }
-    }
-}
+static MATCH: Operation = crate::operation("Match", Method::GET, "/match");
 /// Request builder for [`Client::match`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -111,35 +106,15 @@ pub struct Match<'a> {
 }
 impl Match<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&MATCH)
+        self.client.connection().request(&MATCH)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::Request>>> {
+    pub fn send_with_response(self) -> Pending<models::Request> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(Match, models::Request);
-static MATCH_POST: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "match_post",
-    method: Method::POST,
-    path: "/match",
-    safe: false,
-};
-impl Client {
-    /// Calls `match_post`.
-    ///
-    /// Operation `match_post`: `POST /match`.
-    pub fn match_post(&self) -> MatchPost<'_> {
-        MatchPost {
-            client: self,
-            body: None,
-        }
-    }
-}
+static MATCH_POST: Operation = crate::operation("match_post", Method::POST, "/match");
 /// Request builder for [`Client::match_post`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -154,13 +129,10 @@ impl MatchPost<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&MATCH_POST).json_if(this.body.as_ref())
+        self.client.connection().request(&MATCH_POST).json_if(self.body.as_ref())
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::Option2>>> {
+    pub fn send_with_response(self) -> Pending<models::Option2> {
         self.request().send_json()
     }
 }

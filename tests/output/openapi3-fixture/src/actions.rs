@@ -6,18 +6,10 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use crate::Client;
 use crate::models;
-static LIST_WIDGETS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "listWidgets",
-    method: Method::GET,
-    path: "/widgets",
-    safe: false,
-};
 impl Client {
     /// List widgets
     ///
@@ -29,6 +21,11 @@ impl Client {
         }
     }
 }
+static LIST_WIDGETS: Operation = crate::operation(
+    "listWidgets",
+    Method::GET,
+    "/widgets",
+);
 /// Request builder for [`Client::list_widgets`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -43,13 +40,10 @@ impl ListWidgets<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&LIST_WIDGETS).query("$top", &this.top)
+        self.client.connection().request(&LIST_WIDGETS).query("$top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ListWidgetsResponse>>> {
+    pub fn send_with_response(self) -> Pending<models::ListWidgetsResponse> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.

@@ -6,18 +6,10 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use crate::Client;
 use crate::models;
-static GET_MAIL: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetMail",
-    method: Method::GET,
-    path: "/{connectionId}/mail",
-    safe: false,
-};
 impl Client {
     /// List mail
     ///
@@ -26,6 +18,11 @@ impl Client {
         GetMail { client: self }
     }
 }
+static GET_MAIL: Operation = crate::operation(
+    "GetMail",
+    Method::GET,
+    "/{connectionId}/mail",
+);
 /// Request builder for [`Client::get_mail`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -34,13 +31,10 @@ pub struct GetMail<'a> {
 }
 impl GetMail<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_MAIL)
+        self.client.connection().request(&GET_MAIL)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::MailPage>>> {
+    pub fn send_with_response(self) -> Pending<models::MailPage> {
         self.request().send_json()
     }
 }

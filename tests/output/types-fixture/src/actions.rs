@@ -6,18 +6,10 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use crate::Client;
 use crate::models;
-static GET_THING: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetThing",
-    method: Method::GET,
-    path: "/things",
-    safe: false,
-};
 impl Client {
     /// Calls `GetThing`.
     ///
@@ -25,7 +17,14 @@ impl Client {
     pub fn get_thing(&self) -> GetThing<'_> {
         GetThing { client: self }
     }
+    /// Calls `GetTree`.
+    ///
+    /// Operation `GetTree`: `GET /trees`.
+    pub fn get_tree(&self) -> GetTree<'_> {
+        GetTree { client: self }
+    }
 }
+static GET_THING: Operation = crate::operation("GetThing", Method::GET, "/things");
 /// Request builder for [`Client::get_thing`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -34,32 +33,15 @@ pub struct GetThing<'a> {
 }
 impl GetThing<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_THING)
+        self.client.connection().request(&GET_THING)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::Thing>>> {
+    pub fn send_with_response(self) -> Pending<models::Thing> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetThing, models::Thing);
-static GET_TREE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetTree",
-    method: Method::GET,
-    path: "/trees",
-    safe: false,
-};
-impl Client {
-    /// Calls `GetTree`.
-    ///
-    /// Operation `GetTree`: `GET /trees`.
-    pub fn get_tree(&self) -> GetTree<'_> {
-        GetTree { client: self }
-    }
-}
+static GET_TREE: Operation = crate::operation("GetTree", Method::GET, "/trees");
 /// Request builder for [`Client::get_tree`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -68,13 +50,10 @@ pub struct GetTree<'a> {
 }
 impl GetTree<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&GET_TREE)
+        self.client.connection().request(&GET_TREE)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::Node>>> {
+    pub fn send_with_response(self) -> Pending<models::Node> {
         self.request().send_json()
     }
 }

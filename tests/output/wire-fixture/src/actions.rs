@@ -6,19 +6,11 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items
 )]
-use connector_runtime::futures::future::BoxFuture;
-use connector_runtime::{Operation, Request, Response, Result};
+use connector_runtime::{Operation, Pending, Request};
 use connector_runtime::reqwest::Method;
 use connector_runtime::UrlEncoding;
 use crate::Client;
 use crate::models;
-static GET_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetItem",
-    method: Method::GET,
-    path: "/{connectionId}/datasets/{dataset}/items/{id}",
-    safe: false,
-};
 impl Client {
     /// Get one item
     ///
@@ -39,7 +31,109 @@ impl Client {
             x_ms_client_tag: None,
         }
     }
+    /// Delete an item
+    ///
+    /// Operation `DeleteItem`: `DELETE /{connectionId}/datasets/{dataset}/items/{id}`.
+    pub fn delete_item(
+        &self,
+        dataset: impl Into<String>,
+        id: impl Into<String>,
+    ) -> DeleteItem<'_> {
+        DeleteItem {
+            client: self,
+            dataset: dataset.into(),
+            id: id.into(),
+        }
+    }
+    /// List items
+    ///
+    /// Operation `ListItems`: `GET /{connectionId}/items`.
+    pub fn list_items(&self) -> ListItems<'_> {
+        ListItems {
+            client: self,
+            top: None,
+        }
+    }
+    /// Create an item
+    ///
+    /// Operation `CreateItem`: `POST /{connectionId}/items`.
+    pub fn create_item(&self, item: models::NewItem) -> CreateItem<'_> {
+        CreateItem { client: self, item }
+    }
+    /// Patch with an optional body and an explicit content type
+    ///
+    /// Operation `PatchItems`: `PATCH /{connectionId}/items`.
+    pub fn patch_items(&self) -> PatchItems<'_> {
+        PatchItems {
+            client: self,
+            patch: None,
+        }
+    }
+    /// List items (old)
+    ///
+    /// Operation `ListItemsLegacy`: `GET /{connectionId}/legacy/items`.
+    #[deprecated = "the connector marks this operation deprecated"]
+    pub fn list_items_legacy(&self) -> ListItemsLegacy<'_> {
+        ListItemsLegacy { client: self }
+    }
+    /// Urlencoded form
+    ///
+    /// Operation `SubmitContactForm`: `POST /{connectionId}/forms/contact`.
+    pub fn submit_contact_form(&self, name: impl Into<String>) -> SubmitContactForm<'_> {
+        SubmitContactForm {
+            client: self,
+            name: name.into(),
+            age: None,
+        }
+    }
+    /// Multipart upload
+    ///
+    /// Operation `UploadFile`: `POST /{connectionId}/files`.
+    pub fn upload_file(&self, file: connector_runtime::File) -> UploadFile<'_> {
+        UploadFile {
+            client: self,
+            file,
+            title: None,
+        }
+    }
+    /// Binary download
+    ///
+    /// Operation `GetFileContent`: `GET /{connectionId}/files/{name}/content`.
+    pub fn get_file_content(&self, name: impl Into<String>) -> GetFileContent<'_> {
+        GetFileContent {
+            client: self,
+            name: name.into(),
+        }
+    }
+    /// Binary upload
+    ///
+    /// Operation `PutFileContent`: `PUT /{connectionId}/files/{name}/content`.
+    pub fn put_file_content(
+        &self,
+        name: impl Into<String>,
+        body: impl Into<connector_runtime::bytes::Bytes>,
+    ) -> PutFileContent<'_> {
+        PutFileContent {
+            client: self,
+            name: name.into(),
+            body: body.into(),
+        }
+    }
+    /// Text in, text out
+    ///
+    /// Operation `PostNote`: `POST /{connectionId}/notes`.
+    pub fn post_note(&self, note: impl Into<String>) -> PostNote<'_> {
+        PostNote {
+            client: self,
+            note: note.into(),
+        }
+    }
 }
+static GET_ITEM: Operation = crate::operation(
+    "GetItem",
+    Method::GET,
+    "/{connectionId}/datasets/{dataset}/items/{id}",
+);
 /// Request builder for [`Client::get_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -80,50 +174,29 @@ impl GetItem<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_ITEM)
-            .path_param("dataset", &this.dataset, UrlEncoding::Double)
-            .path_param("id", &this.id, UrlEncoding::Single)
-            .query("$top", &this.top)
-            .query("includeArchived", &this.include_archived)
-            .query("$select", &this.select)
-            .query("importance", &this.importance)
+            .path_param("dataset", &self.dataset, UrlEncoding::Double)
+            .path_param("id", &self.id, UrlEncoding::Single)
+            .query("$top", &self.top)
+            .query("includeArchived", &self.include_archived)
+            .query("$select", &self.select)
+            .query("importance", &self.importance)
             .query("api-version", "2016-06-01")
-            .header("x-ms-client-tag", &this.x_ms_client_tag)
+            .header("x-ms-client-tag", &self.x_ms_client_tag)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::Item>>> {
+    pub fn send_with_response(self) -> Pending<models::Item> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(GetItem, models::Item);
-static DELETE_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "DeleteItem",
-    method: Method::DELETE,
-    path: "/{connectionId}/datasets/{dataset}/items/{id}",
-    safe: false,
-};
-impl Client {
-    /// Delete an item
-    ///
-    /// Operation `DeleteItem`: `DELETE /{connectionId}/datasets/{dataset}/items/{id}`.
-    pub fn delete_item(
-        &self,
-        dataset: impl Into<String>,
-        id: impl Into<String>,
-    ) -> DeleteItem<'_> {
-        DeleteItem {
-            client: self,
-            dataset: dataset.into(),
-            id: id.into(),
-        }
-    }
-}
+static DELETE_ITEM: Operation = crate::operation(
+    "DeleteItem",
+    Method::DELETE,
+    "/{connectionId}/datasets/{dataset}/items/{id}",
+);
 /// Request builder for [`Client::delete_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -134,37 +207,23 @@ pub struct DeleteItem<'a> {
 }
 impl DeleteItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&DELETE_ITEM)
-            .path_param("dataset", &this.dataset, UrlEncoding::Single)
-            .path_param("id", &this.id, UrlEncoding::Single)
+            .path_param("dataset", &self.dataset, UrlEncoding::Single)
+            .path_param("id", &self.id, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(DeleteItem, ());
-static LIST_ITEMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListItems",
-    method: Method::GET,
-    path: "/{connectionId}/items",
-    safe: false,
-};
-impl Client {
-    /// List items
-    ///
-    /// Operation `ListItems`: `GET /{connectionId}/items`.
-    pub fn list_items(&self) -> ListItems<'_> {
-        ListItems {
-            client: self,
-            top: None,
-        }
-    }
-}
+static LIST_ITEMS: Operation = crate::operation(
+    "ListItems",
+    Method::GET,
+    "/{connectionId}/items",
+);
 /// Request builder for [`Client::list_items`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -179,13 +238,10 @@ impl ListItems<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&LIST_ITEMS).query("$top", &this.top)
+        self.client.connection().request(&LIST_ITEMS).query("$top", &self.top)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemPage>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemPage> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -198,21 +254,11 @@ impl ListItems<'_> {
     }
 }
 connector_runtime::into_future!(ListItems, models::ItemPage);
-static CREATE_ITEM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "CreateItem",
-    method: Method::POST,
-    path: "/{connectionId}/items",
-    safe: false,
-};
-impl Client {
-    /// Create an item
-    ///
-    /// Operation `CreateItem`: `POST /{connectionId}/items`.
-    pub fn create_item(&self, item: models::NewItem) -> CreateItem<'_> {
-        CreateItem { client: self, item }
-    }
-}
+static CREATE_ITEM: Operation = crate::operation(
+    "CreateItem",
+    Method::POST,
+    "/{connectionId}/items",
+);
 /// Request builder for [`Client::create_item`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -222,13 +268,10 @@ pub struct CreateItem<'a> {
 }
 impl CreateItem<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&CREATE_ITEM).json(&this.item)
+        self.client.connection().request(&CREATE_ITEM).json(&self.item)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<CreateItemResponse>>> {
+    pub fn send_with_response(self) -> Pending<CreateItemResponse> {
         self.request().send_decoded(CreateItemResponse::decode)
     }
 }
@@ -249,7 +292,7 @@ impl CreateItemResponse {
     fn decode(
         status: connector_runtime::reqwest::StatusCode,
         body: &connector_runtime::bytes::Bytes,
-    ) -> Result<Self> {
+    ) -> connector_runtime::Result<Self> {
         match status.as_u16() {
             200 => Ok(Self::Status200(connector_runtime::decode_json(body)?)),
             201 => Ok(Self::Status201(connector_runtime::decode_json(body)?)),
@@ -258,24 +301,11 @@ impl CreateItemResponse {
         }
     }
 }
-static PATCH_ITEMS: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PatchItems",
-    method: Method::PATCH,
-    path: "/{connectionId}/items",
-    safe: false,
-};
-impl Client {
-    /// Patch with an optional body and an explicit content type
-    ///
-    /// Operation `PatchItems`: `PATCH /{connectionId}/items`.
-    pub fn patch_items(&self) -> PatchItems<'_> {
-        PatchItems {
-            client: self,
-            patch: None,
-        }
-    }
-}
+static PATCH_ITEMS: Operation = crate::operation(
+    "PatchItems",
+    Method::PATCH,
+    "/{connectionId}/items",
+);
 /// Request builder for [`Client::patch_items`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -290,36 +320,24 @@ impl PatchItems<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&PATCH_ITEMS)
             .content_type("application/json-patch+json")
-            .json_if(this.patch.as_ref())
+            .json_if(self.patch.as_ref())
             .content_type("application/json-patch+json")
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(PatchItems, ());
-static LIST_ITEMS_LEGACY: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "ListItemsLegacy",
-    method: Method::GET,
-    path: "/{connectionId}/legacy/items",
-    safe: false,
-};
-impl Client {
-    /// List items (old)
-    ///
-    /// Operation `ListItemsLegacy`: `GET /{connectionId}/legacy/items`.
-    #[deprecated = "the connector marks this operation deprecated"]
-    pub fn list_items_legacy(&self) -> ListItemsLegacy<'_> {
-        ListItemsLegacy { client: self }
-    }
-}
+static LIST_ITEMS_LEGACY: Operation = crate::operation(
+    "ListItemsLegacy",
+    Method::GET,
+    "/{connectionId}/legacy/items",
+);
 /// Request builder for [`Client::list_items_legacy`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -328,13 +346,10 @@ pub struct ListItemsLegacy<'a> {
 }
 impl ListItemsLegacy<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&LIST_ITEMS_LEGACY)
+        self.client.connection().request(&LIST_ITEMS_LEGACY)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::ItemPage>>> {
+    pub fn send_with_response(self) -> Pending<models::ItemPage> {
         self.request().send_json()
     }
     /// Sends the request and streams the items of every page, following next links.
@@ -347,25 +362,11 @@ impl ListItemsLegacy<'_> {
     }
 }
 connector_runtime::into_future!(ListItemsLegacy, models::ItemPage);
-static SUBMIT_CONTACT_FORM: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "SubmitContactForm",
-    method: Method::POST,
-    path: "/{connectionId}/forms/contact",
-    safe: false,
-};
-impl Client {
-    /// Urlencoded form
-    ///
-    /// Operation `SubmitContactForm`: `POST /{connectionId}/forms/contact`.
-    pub fn submit_contact_form(&self, name: impl Into<String>) -> SubmitContactForm<'_> {
-        SubmitContactForm {
-            client: self,
-            name: name.into(),
-            age: None,
-        }
-    }
-}
+static SUBMIT_CONTACT_FORM: Operation = crate::operation(
+    "SubmitContactForm",
+    Method::POST,
+    "/{connectionId}/forms/contact",
+);
 /// Request builder for [`Client::submit_contact_form`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -381,39 +382,24 @@ impl SubmitContactForm<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&SUBMIT_CONTACT_FORM)
-            .form_field("name", &this.name)
-            .form_field("age", &this.age)
+            .form_field("name", &self.name)
+            .form_field("age", &self.age)
             .form_field("source", "sdk")
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<String>>> {
+    pub fn send_with_response(self) -> Pending<String> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(SubmitContactForm, String);
-static UPLOAD_FILE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "UploadFile",
-    method: Method::POST,
-    path: "/{connectionId}/files",
-    safe: false,
-};
-impl Client {
-    /// Multipart upload
-    ///
-    /// Operation `UploadFile`: `POST /{connectionId}/files`.
-    pub fn upload_file(&self, file: connector_runtime::File) -> UploadFile<'_> {
-        UploadFile {
-            client: self,
-            file,
-            title: None,
-        }
-    }
-}
+static UPLOAD_FILE: Operation = crate::operation(
+    "UploadFile",
+    Method::POST,
+    "/{connectionId}/files",
+);
 /// Request builder for [`Client::upload_file`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -429,39 +415,23 @@ impl UploadFile<'_> {
         self
     }
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&UPLOAD_FILE)
-            .multipart_file("file", this.file)
-            .multipart_text("title", &this.title)
+            .multipart_file("file", self.file)
+            .multipart_text("title", &self.title)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<models::Created>>> {
+    pub fn send_with_response(self) -> Pending<models::Created> {
         self.request().send_json()
     }
 }
 connector_runtime::into_future!(UploadFile, models::Created);
-static GET_FILE_CONTENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "GetFileContent",
-    method: Method::GET,
-    path: "/{connectionId}/files/{name}/content",
-    safe: false,
-};
-impl Client {
-    /// Binary download
-    ///
-    /// Operation `GetFileContent`: `GET /{connectionId}/files/{name}/content`.
-    pub fn get_file_content(&self, name: impl Into<String>) -> GetFileContent<'_> {
-        GetFileContent {
-            client: self,
-            name: name.into(),
-        }
-    }
-}
+static GET_FILE_CONTENT: Operation = crate::operation(
+    "GetFileContent",
+    Method::GET,
+    "/{connectionId}/files/{name}/content",
+);
 /// Request builder for [`Client::get_file_content`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -471,43 +441,22 @@ pub struct GetFileContent<'a> {
 }
 impl GetFileContent<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&GET_FILE_CONTENT)
-            .path_param("name", &this.name, UrlEncoding::Single)
+            .path_param("name", &self.name, UrlEncoding::Single)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(
-        self,
-    ) -> BoxFuture<'static, Result<Response<connector_runtime::bytes::Bytes>>> {
+    pub fn send_with_response(self) -> Pending<connector_runtime::bytes::Bytes> {
         self.request().send()
     }
 }
 connector_runtime::into_future!(GetFileContent, connector_runtime::bytes::Bytes);
-static PUT_FILE_CONTENT: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PutFileContent",
-    method: Method::PUT,
-    path: "/{connectionId}/files/{name}/content",
-    safe: false,
-};
-impl Client {
-    /// Binary upload
-    ///
-    /// Operation `PutFileContent`: `PUT /{connectionId}/files/{name}/content`.
-    pub fn put_file_content(
-        &self,
-        name: impl Into<String>,
-        body: impl Into<connector_runtime::bytes::Bytes>,
-    ) -> PutFileContent<'_> {
-        PutFileContent {
-            client: self,
-            name: name.into(),
-            body: body.into(),
-        }
-    }
-}
+static PUT_FILE_CONTENT: Operation = crate::operation(
+    "PutFileContent",
+    Method::PUT,
+    "/{connectionId}/files/{name}/content",
+);
 /// Request builder for [`Client::put_file_content`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -518,37 +467,23 @@ pub struct PutFileContent<'a> {
 }
 impl PutFileContent<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client
+        self.client
             .connection()
             .request(&PUT_FILE_CONTENT)
-            .path_param("name", &this.name, UrlEncoding::Single)
-            .bytes("application/octet-stream", this.body)
+            .path_param("name", &self.name, UrlEncoding::Single)
+            .bytes("application/octet-stream", self.body)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<()>>> {
+    pub fn send_with_response(self) -> Pending<()> {
         self.request().send_empty()
     }
 }
 connector_runtime::into_future!(PutFileContent, ());
-static POST_NOTE: Operation = Operation {
-    connector: &crate::CONNECTOR,
-    id: "PostNote",
-    method: Method::POST,
-    path: "/{connectionId}/notes",
-    safe: false,
-};
-impl Client {
-    /// Text in, text out
-    ///
-    /// Operation `PostNote`: `POST /{connectionId}/notes`.
-    pub fn post_note(&self, note: impl Into<String>) -> PostNote<'_> {
-        PostNote {
-            client: self,
-            note: note.into(),
-        }
-    }
-}
+static POST_NOTE: Operation = crate::operation(
+    "PostNote",
+    Method::POST,
+    "/{connectionId}/notes",
+);
 /// Request builder for [`Client::post_note`]; `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -558,11 +493,10 @@ pub struct PostNote<'a> {
 }
 impl PostNote<'_> {
     fn request(self) -> Request {
-        let this = self;
-        this.client.connection().request(&POST_NOTE).text("text/plain", this.note)
+        self.client.connection().request(&POST_NOTE).text("text/plain", self.note)
     }
     /// Sends the request; the response keeps its status and headers.
-    pub fn send_with_response(self) -> BoxFuture<'static, Result<Response<String>>> {
+    pub fn send_with_response(self) -> Pending<String> {
         self.request().send_text()
     }
 }
