@@ -318,7 +318,7 @@ impl Connection {
         match &self.inner.auth {
             Auth::None => Ok(()),
             Auth::Bearer(cache) => {
-                let scopes = self.scopes_for(operation)?;
+                let scopes = self.scopes_for(operation);
                 headers.insert(AUTHORIZATION, cache.bearer_header(&scopes).await?);
                 Ok(())
             }
@@ -355,17 +355,14 @@ impl Connection {
         }
     }
 
-    fn scopes_for<'a>(&'a self, operation: &'a Operation) -> Result<Vec<&'a str>> {
+    fn scopes_for<'a>(&'a self, operation: &'a Operation) -> Vec<&'a str> {
         if let Some(scopes) = &self.inner.scopes {
-            return Ok(scopes.iter().map(String::as_str).collect());
+            return scopes.iter().map(String::as_str).collect();
         }
         match self.inner.mode {
-            Mode::RuntimeUrl => Ok(vec![crate::auth::API_HUB_SCOPE]),
-            Mode::Direct if !operation.connector.scopes.is_empty() => Ok(operation.connector.scopes.to_vec()),
-            Mode::Direct => Err(Error::config(format!(
-                "connector `{}` declares no OAuth scope; call Connection::with_scopes([..]) to name one",
-                operation.connector.name
-            ))),
+            Mode::RuntimeUrl => vec![crate::auth::API_HUB_SCOPE],
+            // No scope known: a fixed bearer token needs none; a credential that does says so itself.
+            Mode::Direct => operation.connector.scopes.to_vec(),
         }
     }
 }

@@ -269,6 +269,7 @@ pub struct UpdateUserRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub preferred_language: Option<String>,
+    /// The `businessPhones` field.
     #[serde(rename = "businessPhones", default, skip_serializing_if = "Option::is_none")]
     pub business_phones: Option<Vec<String>>,
     /// Free form property name and value for this user.
@@ -278,6 +279,7 @@ pub struct UpdateUserRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub custom_properties: Option<std::collections::BTreeMap<String, String>>,
+    /// The `onPremisesExtensionAttributes` field.
     #[serde(
         rename = "onPremisesExtensionAttributes",
         default,
@@ -305,6 +307,7 @@ pub type GetMemberGroupsResponse = Vec<String>;
 /// The `GetMemberGroups_Response_V2` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetMemberGroupsResponseV2 {
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GetMemberGroupsResponse>,
     /// Fields the spec does not describe, kept as sent.
@@ -335,6 +338,7 @@ pub struct CreateUserRequest {
     /// The user's surname (family name or last name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surname: Option<String>,
+    /// The `businessPhones` field.
     #[serde(rename = "businessPhones", default, skip_serializing_if = "Option::is_none")]
     pub business_phones: Option<Vec<String>>,
     /// The name for the department in which the user works.
@@ -380,6 +384,7 @@ pub struct GetGroupMembersResponse {
 /// The `CheckMemberGroups_Request` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckMemberGroupsRequest {
+    /// The `groupIds` field.
     #[serde(rename = "groupIds", default)]
     pub group_ids: Vec<String>,
     /// Fields the spec does not describe, kept as sent.

@@ -99,10 +99,13 @@ pub struct ApprovalMessage {
 /// The `Attendee` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Attendee {
+    /// The `EmailAddress` field.
     #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<EmailAddress>,
+    /// The `Status` field.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResponseStatus>,
+    /// The `Type` field.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AttendeeType>,
     /// Fields the spec does not describe, kept as sent.
@@ -273,6 +276,7 @@ pub struct CalendarEventBackend {
     /// List of attendees for the event
     #[serde(rename = "Attendees", default, skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<Attendee>>,
+    /// The `Body` field.
     #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<ItemBody>,
     /// The preview of the message associated with the event
@@ -325,13 +329,16 @@ pub struct CalendarEventBackend {
     /// Set to true if the message sender is also the organizer
     #[serde(rename = "IsOrganizer", default, skip_serializing_if = "Option::is_none")]
     pub is_organizer: Option<bool>,
+    /// The `Location` field.
     #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// The `Organizer` field.
     #[serde(rename = "Organizer", default, skip_serializing_if = "Option::is_none")]
     pub organizer: Option<Recipient>,
     /// The reason property used by O365 sync events protocol, will be 'deleted' if its a deleted event.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The `Recurrence` field.
     #[serde(rename = "Recurrence", default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<PatternedRecurrence>,
     /// Time in minutes before event start to remind
@@ -344,6 +351,7 @@ pub struct CalendarEventBackend {
         skip_serializing_if = "Option::is_none"
     )]
     pub response_requested: Option<bool>,
+    /// The `ResponseStatus` field.
     #[serde(rename = "ResponseStatus", default, skip_serializing_if = "Option::is_none")]
     pub response_status: Option<ResponseStatus>,
     /// Unique identifier for Series Master event type
@@ -1239,6 +1247,7 @@ pub struct Contact {
     /// The contact's birthday
     #[serde(rename = "Birthday", default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<connector_runtime::model::DateTime>,
+    /// The `BusinessAddress` field.
     #[serde(
         rename = "BusinessAddress",
         default,
@@ -1296,6 +1305,7 @@ pub struct Contact {
     /// The contact's given name
     #[serde(rename = "GivenName", default)]
     pub given_name: String,
+    /// The `HomeAddress` field.
     #[serde(rename = "HomeAddress", default, skip_serializing_if = "Option::is_none")]
     pub home_address: Option<PhysicalAddress>,
     /// The contact's home phone numbers
@@ -1328,6 +1338,7 @@ pub struct Contact {
     /// The location of the contact's office
     #[serde(rename = "OfficeLocation", default, skip_serializing_if = "Option::is_none")]
     pub office_location: Option<String>,
+    /// The `OtherAddress` field.
     #[serde(rename = "OtherAddress", default, skip_serializing_if = "Option::is_none")]
     pub other_address: Option<PhysicalAddress>,
     /// The ID of the contact's parent folder
@@ -1368,6 +1379,7 @@ pub struct ContactResponse {
     /// The contact's birthday
     #[serde(rename = "Birthday", default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<connector_runtime::model::DateTime>,
+    /// The `BusinessAddress` field.
     #[serde(
         rename = "BusinessAddress",
         default,
@@ -1425,6 +1437,7 @@ pub struct ContactResponse {
     /// The contact's given name
     #[serde(rename = "GivenName", default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
+    /// The `HomeAddress` field.
     #[serde(rename = "HomeAddress", default, skip_serializing_if = "Option::is_none")]
     pub home_address: Option<PhysicalAddress>,
     /// The contact's home phone numbers
@@ -1457,6 +1470,7 @@ pub struct ContactResponse {
     /// The location of the contact's office
     #[serde(rename = "OfficeLocation", default, skip_serializing_if = "Option::is_none")]
     pub office_location: Option<String>,
+    /// The `OtherAddress` field.
     #[serde(rename = "OtherAddress", default, skip_serializing_if = "Option::is_none")]
     pub other_address: Option<PhysicalAddress>,
     /// The ID of the contact's parent folder
@@ -1497,6 +1511,7 @@ pub struct ContactResponseV2 {
     /// The contact's birthday
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<connector_runtime::model::DateTime>,
+    /// The `businessAddress` field.
     #[serde(
         rename = "businessAddress",
         default,
@@ -1547,6 +1562,7 @@ pub struct ContactResponseV2 {
     /// The contact's given name
     #[serde(rename = "givenName", default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
+    /// The `homeAddress` field.
     #[serde(rename = "homeAddress", default, skip_serializing_if = "Option::is_none")]
     pub home_address: Option<PhysicalAddressV2>,
     /// The contact's home phone numbers
@@ -1586,6 +1602,7 @@ pub struct ContactResponseV2 {
     /// The location of the contact's office
     #[serde(rename = "officeLocation", default, skip_serializing_if = "Option::is_none")]
     pub office_location: Option<String>,
+    /// The `otherAddress` field.
     #[serde(rename = "otherAddress", default, skip_serializing_if = "Option::is_none")]
     pub other_address: Option<PhysicalAddressV2>,
     /// The ID of the contact's parent folder
@@ -1626,6 +1643,7 @@ pub struct ContactV2 {
     /// The contact's birthday
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<connector_runtime::model::DateTime>,
+    /// The `businessAddress` field.
     #[serde(
         rename = "businessAddress",
         default,
@@ -1676,6 +1694,7 @@ pub struct ContactV2 {
     /// The contact's given name
     #[serde(rename = "givenName", default)]
     pub given_name: String,
+    /// The `homeAddress` field.
     #[serde(rename = "homeAddress", default, skip_serializing_if = "Option::is_none")]
     pub home_address: Option<PhysicalAddressV2>,
     /// The contact's home phone numbers
@@ -1715,6 +1734,7 @@ pub struct ContactV2 {
     /// The location of the contact's office
     #[serde(rename = "officeLocation", default, skip_serializing_if = "Option::is_none")]
     pub office_location: Option<String>,
+    /// The `otherAddress` field.
     #[serde(rename = "otherAddress", default, skip_serializing_if = "Option::is_none")]
     pub other_address: Option<PhysicalAddressV2>,
     /// The ID of the contact's parent folder
@@ -1827,8 +1847,10 @@ pub struct DirectForwardMessage {
 /// The `EmailAddress` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmailAddress {
+    /// The `Address` field.
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The `Name` field.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -1838,8 +1860,10 @@ pub struct EmailAddress {
 /// The `EmailAddress_V2` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmailAddressV2 {
+    /// The `address` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -1948,18 +1972,23 @@ pub struct FilePickerFile {
 /// The `GeoCoordinates` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GeoCoordinates {
+    /// The `Accuracy` field.
     #[serde(rename = "Accuracy", default, skip_serializing_if = "Option::is_none")]
     pub accuracy: Option<f64>,
+    /// The `Altitude` field.
     #[serde(rename = "Altitude", default, skip_serializing_if = "Option::is_none")]
     pub altitude: Option<f64>,
+    /// The `AltitudeAccuracy` field.
     #[serde(
         rename = "AltitudeAccuracy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub altitude_accuracy: Option<f64>,
+    /// The `Latitude` field.
     #[serde(rename = "Latitude", default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
+    /// The `Longitude` field.
     #[serde(rename = "Longitude", default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// Fields the spec does not describe, kept as sent.
@@ -2472,6 +2501,7 @@ pub struct GraphClientReceiveMessage {
     /// The email addresses to use when replying
     #[serde(rename = "replyTo", default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
+    /// The `sensitivityLabelInfo` field.
     #[serde(
         rename = "sensitivityLabelInfo",
         default,
@@ -2533,8 +2563,10 @@ pub struct InternetMessageHeader {
 /// The `ItemBody` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemBody {
+    /// The `Content` field.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// The `ContentType` field.
     #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<ItemBodyContentType>,
     /// Fields the spec does not describe, kept as sent.
@@ -2544,10 +2576,13 @@ pub struct ItemBody {
 /// The `Location` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Location {
+    /// The `Address` field.
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<PhysicalAddress>,
+    /// The `Coordinates` field.
     #[serde(rename = "Coordinates", default, skip_serializing_if = "Option::is_none")]
     pub coordinates: Option<GeoCoordinates>,
+    /// The `DisplayName` field.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -2577,22 +2612,29 @@ pub struct LocationConstraint {
 /// The `MCPQueryRequest` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct McpQueryRequest {
+    /// The `callbackEndpoint` field.
     #[serde(
         rename = "callbackEndpoint",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_endpoint: Option<String>,
+    /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<connector_runtime::serde_json::Value>,
+    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `jsonrpc` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jsonrpc: Option<String>,
+    /// The `method` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<connector_runtime::serde_json::Value>,
+    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<connector_runtime::serde_json::Value>,
     /// Fields the spec does not describe, kept as sent.
@@ -2602,16 +2644,22 @@ pub struct McpQueryRequest {
 /// The `MCPQueryResponse` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct McpQueryResponse {
+    /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<connector_runtime::serde_json::Value>,
+    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `jsonrpc` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jsonrpc: Option<String>,
+    /// The `method` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<connector_runtime::serde_json::Value>,
+    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<connector_runtime::serde_json::Value>,
     /// Fields the spec does not describe, kept as sent.
@@ -2862,6 +2910,7 @@ pub struct OutlookReceiveMessage {
     /// Bcc Recipients
     #[serde(rename = "BccRecipients", default, skip_serializing_if = "Option::is_none")]
     pub bcc_recipients: Option<Vec<Recipient>>,
+    /// The `Body` field.
     #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<ItemBody>,
     /// Body preview
@@ -2880,6 +2929,7 @@ pub struct OutlookReceiveMessage {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_date_time: Option<connector_runtime::model::DateTime>,
+    /// The `From` field.
     #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
     pub from: Option<Recipient>,
     /// Has attachments
@@ -2958,8 +3008,10 @@ pub struct PassThroughNativeQuery {
 /// The `PatternedRecurrence` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PatternedRecurrence {
+    /// The `Pattern` field.
     #[serde(rename = "Pattern", default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<RecurrencePattern>,
+    /// The `Range` field.
     #[serde(rename = "Range", default, skip_serializing_if = "Option::is_none")]
     pub range: Option<RecurrenceRange>,
     /// Fields the spec does not describe, kept as sent.
@@ -2969,18 +3021,23 @@ pub struct PatternedRecurrence {
 /// The `PhysicalAddress` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhysicalAddress {
+    /// The `City` field.
     #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    /// The `CountryOrRegion` field.
     #[serde(
         rename = "CountryOrRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub country_or_region: Option<String>,
+    /// The `PostalCode` field.
     #[serde(rename = "PostalCode", default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    /// The `State` field.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// The `Street` field.
     #[serde(rename = "Street", default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -3073,6 +3130,7 @@ pub struct ReceiveMessageMetadata {
 /// The `Recipient` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Recipient {
+    /// The `EmailAddress` field.
     #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<EmailAddress>,
     /// Fields the spec does not describe, kept as sent.
@@ -3082,18 +3140,25 @@ pub struct Recipient {
 /// The `RecurrencePattern` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RecurrencePattern {
+    /// The `DayOfMonth` field.
     #[serde(rename = "DayOfMonth", default, skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<i32>,
+    /// The `DaysOfWeek` field.
     #[serde(rename = "DaysOfWeek", default, skip_serializing_if = "Option::is_none")]
     pub days_of_week: Option<Vec<GraphCalendarEventClientSelectedDaysOfWeekItem>>,
+    /// The `FirstDayOfWeek` field.
     #[serde(rename = "FirstDayOfWeek", default, skip_serializing_if = "Option::is_none")]
     pub first_day_of_week: Option<GraphCalendarEventClientSelectedDaysOfWeekItem>,
+    /// The `Index` field.
     #[serde(rename = "Index", default, skip_serializing_if = "Option::is_none")]
     pub index: Option<RecurrencePatternIndex>,
+    /// The `Interval` field.
     #[serde(rename = "Interval", default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
+    /// The `Month` field.
     #[serde(rename = "Month", default, skip_serializing_if = "Option::is_none")]
     pub month: Option<i32>,
+    /// The `Type` field.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RecurrencePatternType>,
     /// Fields the spec does not describe, kept as sent.
@@ -3103,16 +3168,20 @@ pub struct RecurrencePattern {
 /// The `RecurrenceRange` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RecurrenceRange {
+    /// The `EndDate` field.
     #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<connector_runtime::model::DateTime>,
+    /// The `NumberOfOccurrences` field.
     #[serde(
         rename = "NumberOfOccurrences",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_occurrences: Option<i32>,
+    /// The `StartDate` field.
     #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<connector_runtime::model::DateTime>,
+    /// The `Type` field.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RecurrenceRangeType>,
     /// Fields the spec does not describe, kept as sent.
@@ -3187,8 +3256,10 @@ pub struct ReplyMessage {
 /// The `ResponseStatus` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResponseStatus {
+    /// The `Response` field.
     #[serde(rename = "Response", default, skip_serializing_if = "Option::is_none")]
     pub response: Option<CalendarEventClientReceiveStringEnumsResponseType>,
+    /// The `Time` field.
     #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
     pub time: Option<connector_runtime::model::DateTime>,
     /// Fields the spec does not describe, kept as sent.
@@ -3508,12 +3579,14 @@ pub struct TableMetadata {
     /// Table name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The `referencedEntities` field.
     #[serde(
         rename = "referencedEntities",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub referenced_entities: Option<Object>,
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Table title
@@ -5185,6 +5258,7 @@ pub struct CalendarGetTablesV2ResponseValueItem {
     /// The display name of the calendar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The `owner` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<EmailAddressV2>,
     /// Fields the spec does not describe, kept as sent.
@@ -5233,6 +5307,7 @@ pub struct GetMailTipsV2Body {
 /// The schema at `#/paths/~1{connectionId}~1codeless~1v1.0~1me~1getMailTips/post/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetMailTipsV2Response {
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<MailTipsClientReceiveV2>>,
     /// Fields the spec does not describe, kept as sent.
@@ -5281,6 +5356,7 @@ pub struct GetAttachmentV2Response {
     /// Name of attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The `sensitivityLabelInfo` field.
     #[serde(
         rename = "sensitivityLabelInfo",
         default,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// An Outlook task folder.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskFolder {
+    /// The `@odata.id` field.
     #[serde(rename = "@odata.id", default, skip_serializing_if = "Option::is_none")]
     pub odata_id: Option<String>,
     /// Unique identifier of the task folder.
@@ -19,6 +20,7 @@ pub struct TaskFolder {
     /// Name of the task folder.
     #[serde(rename = "Name", default)]
     pub name: String,
+    /// The `ChangeKey` field.
     #[serde(rename = "ChangeKey", default, skip_serializing_if = "Option::is_none")]
     pub change_key: Option<String>,
     /// True if this is the default task folder.
@@ -38,6 +40,7 @@ pub struct TaskFolder {
 /// An Outlook task group.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskGroup {
+    /// The `@odata.id` field.
     #[serde(rename = "@odata.id", default, skip_serializing_if = "Option::is_none")]
     pub odata_id: Option<String>,
     /// Unique identifier of the task group.
@@ -46,6 +49,7 @@ pub struct TaskGroup {
     /// Name of the task group.
     #[serde(rename = "Name", default)]
     pub name: String,
+    /// The `ChangeKey` field.
     #[serde(rename = "ChangeKey", default, skip_serializing_if = "Option::is_none")]
     pub change_key: Option<String>,
     /// True if default task group.
@@ -61,13 +65,16 @@ pub struct TaskGroup {
 /// An Outlook task object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskOs {
+    /// The `@odata.id` field.
     #[serde(rename = "@odata.id", default, skip_serializing_if = "Option::is_none")]
     pub odata_id: Option<String>,
+    /// The `@odata.etag` field.
     #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
     /// Unique identifier of the task.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `ChangeKey` field.
     #[serde(rename = "ChangeKey", default, skip_serializing_if = "Option::is_none")]
     pub change_key: Option<String>,
     /// The unique id of the folder in which this task is located.

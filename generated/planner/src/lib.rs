@@ -2,6 +2,7 @@
 
 #![doc = include_str!("../README.md")]
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#![warn(missing_docs)]
 #[rustfmt::skip]
 pub mod actions;
 #[rustfmt::skip]

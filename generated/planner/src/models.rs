@@ -505,6 +505,7 @@ pub struct GetTaskDetailsResponseReferencesItem {
     /// A valid URL based on the HTTP/HTTPS protocols.
     #[serde(rename = "resourceLink", default)]
     pub resource_link: String,
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GetTaskDetailsResponseReferencesItemValue>,
     /// Fields the spec does not describe, kept as sent.
@@ -530,6 +531,7 @@ pub struct GetTaskDetailsResponseChecklistItem {
     /// A number representing the checklist item.
     #[serde(default)]
     pub id: String,
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GetTaskDetailsResponseChecklistItemValue>,
     /// Fields the spec does not describe, kept as sent.
@@ -617,6 +619,7 @@ pub struct GetTaskResponseV2AssignmentsItemValueAssignedByUser {
 /// The schema at `#/components/schemas/GetTask_Response_V2/properties/_assignments/items/properties/value/properties/assignedBy` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetTaskResponseV2AssignmentsItemValueAssignedBy {
+    /// The `user` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetTaskResponseV2AssignmentsItemValueAssignedByUser>,
     /// Fields the spec does not describe, kept as sent.
@@ -626,6 +629,7 @@ pub struct GetTaskResponseV2AssignmentsItemValueAssignedBy {
 /// The schema at `#/components/schemas/GetTask_Response_V2/properties/_assignments/items/properties/value` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetTaskResponseV2AssignmentsItemValue {
+    /// The `assignedBy` field.
     #[serde(rename = "assignedBy", default, skip_serializing_if = "Option::is_none")]
     pub assigned_by: Option<GetTaskResponseV2AssignmentsItemValueAssignedBy>,
     /// The datetime the task was assigned.
@@ -648,6 +652,7 @@ pub struct GetTaskResponseV2AssignmentsItem {
     /// The id of the user to whom this task was assigned to.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<GetTaskResponseV2AssignmentsItemValue>,
     /// Fields the spec does not describe, kept as sent.

@@ -98,6 +98,7 @@ pub struct CheckJobResponse {
     /// State
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CheckJobResponseState>,
+    /// The `systemModStamp` field.
     #[serde(rename = "systemModStamp", default, skip_serializing_if = "Option::is_none")]
     pub system_mod_stamp: Option<connector_runtime::model::DateTime>,
     /// Total Processing Time
@@ -332,6 +333,7 @@ pub struct GetAllJobsResponse {
     /// Next Record URL
     #[serde(rename = "nextRecordUrl", default, skip_serializing_if = "Option::is_none")]
     pub next_record_url: Option<String>,
+    /// The `records` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<JobInfo>>,
     /// Fields the spec does not describe, kept as sent.
@@ -429,22 +431,29 @@ pub struct JobInfo {
 /// The `MCPQueryRequest` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct McpQueryRequest {
+    /// The `callbackEndpoint` field.
     #[serde(
         rename = "callbackEndpoint",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_endpoint: Option<String>,
+    /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<connector_runtime::serde_json::Value>,
+    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `jsonrpc` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jsonrpc: Option<String>,
+    /// The `method` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<connector_runtime::serde_json::Value>,
+    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<connector_runtime::serde_json::Value>,
     /// Fields the spec does not describe, kept as sent.
@@ -454,16 +463,22 @@ pub struct McpQueryRequest {
 /// The `MCPQueryResponse` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct McpQueryResponse {
+    /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<connector_runtime::serde_json::Value>,
+    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `jsonrpc` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jsonrpc: Option<String>,
+    /// The `method` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<connector_runtime::serde_json::Value>,
+    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<connector_runtime::serde_json::Value>,
     /// Fields the spec does not describe, kept as sent.
@@ -626,12 +641,14 @@ pub struct TableMetadata {
     /// Table name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The `referencedEntities` field.
     #[serde(
         rename = "referencedEntities",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub referenced_entities: Option<Object>,
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Table title

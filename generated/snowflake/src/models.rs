@@ -90,10 +90,13 @@ connector_runtime::open_enum!(
 /// The schema at `#/paths/~1/post/responses/200/content/application~1json/schema/properties/resultSetMetaData/properties/rowType/items` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExecuteSqlStatementResponseResultSetMetaDataRowTypeItem {
+    /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// The `nullable` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nullable: Option<bool>,
     /// Fields the spec does not describe, kept as sent.
@@ -106,6 +109,7 @@ pub struct ExecuteSqlStatementResponseResultSetMetaData {
     /// For v2 endpoints the only possible value for this field is jsonv2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<ExecuteSqlStatementResponseResultSetMetaDataFormat>,
+    /// The `rowType` field.
     #[serde(rename = "rowType", default, skip_serializing_if = "Option::is_none")]
     pub row_type: Option<Vec<ExecuteSqlStatementResponseResultSetMetaDataRowTypeItem>>,
     /// Fields the spec does not describe, kept as sent.
@@ -162,12 +166,16 @@ pub struct ExecuteSqlStatementResponseStats {
 /// The schema at `#/paths/~1/post/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExecuteSqlStatementResponse {
+    /// The `code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The `sqlState` field.
     #[serde(rename = "sqlState", default, skip_serializing_if = "Option::is_none")]
     pub sql_state: Option<String>,
+    /// The `message` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The `statementHandle` field.
     #[serde(
         rename = "statementHandle",
         default,
@@ -177,12 +185,14 @@ pub struct ExecuteSqlStatementResponse {
     /// Timestamp that specifies when the statement execution started. The timestamp is expressed in milliseconds since the epoch
     #[serde(rename = "createdOn", default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<i32>,
+    /// The `statementStatusUrl` field.
     #[serde(
         rename = "statementStatusUrl",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub statement_status_url: Option<String>,
+    /// The `resultSetMetaData` field.
     #[serde(
         rename = "resultSetMetaData",
         default,
@@ -238,12 +248,14 @@ pub struct CancelResponse {
 /// The schema at `#/paths/~1convert/post/requestBody/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConvertBody {
+    /// The `resultSetMetaData` field.
     #[serde(
         rename = "resultSetMetaData",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub result_set_meta_data: Option<String>,
+    /// The `data` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     /// Fields the spec does not describe, kept as sent.

@@ -1764,6 +1764,16 @@ impl GetMessagesFromChannel<'_> {
     pub fn send_with_response(self) -> Pending<models::GetMessagesFromChannelResponse> {
         self.request().send_json()
     }
+    /// Sends the request and streams the items of every page, following next links.
+    pub fn into_stream(
+        self,
+    ) -> connector_runtime::ItemStream<models::OnNewChannelMessageResponseItem> {
+        self.request()
+            .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(
     GetMessagesFromChannel, models::GetMessagesFromChannelResponse

@@ -85,8 +85,10 @@ pub struct BotMentionRequest {
 /// Metadata of data coming from Microsoft Teams for a response to an adaptive card
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CardResponseTriggerMetadata {
+    /// The `CardOutputs` field.
     #[serde(rename = "CardOutputs", default, skip_serializing_if = "Option::is_none")]
     pub card_outputs: Option<Object>,
+    /// The `TeamsFlowRunContext` field.
     #[serde(
         rename = "TeamsFlowRunContext",
         default,
@@ -169,8 +171,10 @@ pub struct ChatMessageWebhookResponseSchema {
 /// Metadata of data coming from Microsoft Teams for composing a message
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ComposeMessageTriggerMetadata {
+    /// The `CardOutputs` field.
     #[serde(rename = "CardOutputs", default, skip_serializing_if = "Option::is_none")]
     pub card_outputs: Option<Object>,
+    /// The `TeamsFlowRunContext` field.
     #[serde(
         rename = "TeamsFlowRunContext",
         default,
@@ -184,10 +188,13 @@ pub struct ComposeMessageTriggerMetadata {
 /// The `ConnectorMetadata` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConnectorMetadata {
+    /// The `activitytype` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activitytype: Option<String>,
+    /// The `metadatatype` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadatatype: Option<String>,
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -207,6 +214,7 @@ pub struct CreateATeamResponse {
 /// The created tag for a team
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateTagResponseSchema {
+    /// The `@odata.type` field.
     #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The name of the tag as it appears to the user in Microsoft Teams.
@@ -337,6 +345,7 @@ pub type DynamicReplyMessageRequest = connector_runtime::serde_json::Value;
 /// The `DynamicResponseSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DynamicResponseSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -369,6 +378,7 @@ pub struct EditOpenShiftRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub scheduling_group_id: Option<String>,
+    /// The `sharedOpenShift` field.
     #[serde(
         rename = "sharedOpenShift",
         default,
@@ -455,6 +465,7 @@ pub struct GetChannelResponse {
 /// The `GetMessageDetailsSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetMessageDetailsSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -487,6 +498,7 @@ pub struct GetMessagesFromChannelResponse {
 /// The `GetTagMembersResponseSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetTagMembersResponseSchema {
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetTagMembersResponseSchemaValueItem>>,
     /// Fields the spec does not describe, kept as sent.
@@ -496,8 +508,10 @@ pub struct GetTagMembersResponseSchema {
 /// The `GetTagsResponseSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetTagsResponseSchema {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<GetTagsResponseSchemaValueItem>>,
     /// Fields the spec does not describe, kept as sent.
@@ -555,6 +569,7 @@ pub struct GetTeamResponse {
 /// The list of Time Off Reasons.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetTimeOffReasonsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// The list of time off reasons.
@@ -617,6 +632,7 @@ pub struct ListMembersResponseSchema {
 /// The `ListMembersSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListMembersSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -794,6 +810,7 @@ pub struct NewMeeting {
     /// The body of the message associated with the event
     #[serde(default)]
     pub body: NewMeetingBody,
+    /// The `end` field.
     #[serde(default)]
     pub end: NewMeetingEnd,
     /// The importance of the event: low, normal or high
@@ -848,6 +865,7 @@ pub struct NewMeeting {
     /// Status to show during the event
     #[serde(rename = "showAs", default, skip_serializing_if = "Option::is_none")]
     pub show_as: Option<NewMeetingShowAs>,
+    /// The `start` field.
     #[serde(default)]
     pub start: NewMeetingStart,
     /// The text of the event's subject line
@@ -1175,6 +1193,7 @@ pub struct OpenShiftResponse {
 /// The `PostCardAndWaitSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PostCardAndWaitSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -1184,6 +1203,7 @@ pub struct PostCardAndWaitSchema {
 /// The `PostCardSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PostCardSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -1193,6 +1213,7 @@ pub struct PostCardSchema {
 /// The `PostFeedSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PostFeedSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -1202,6 +1223,7 @@ pub struct PostFeedSchema {
 /// The `PostMessageSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PostMessageSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -1273,8 +1295,10 @@ pub struct SchedulingGroupResponse {
 /// Metadata of data coming from Microsoft Teams for a selected message
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SelectedMessageTriggerMetadata {
+    /// The `CardOutputs` field.
     #[serde(rename = "CardOutputs", default, skip_serializing_if = "Option::is_none")]
     pub card_outputs: Option<Object>,
+    /// The `TeamsFlowRunContext` field.
     #[serde(
         rename = "TeamsFlowRunContext",
         default,
@@ -1576,6 +1600,7 @@ pub struct TimeOffRequestResponse {
 /// The `UnifiedActionSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnifiedActionSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -1585,6 +1610,7 @@ pub struct UnifiedActionSchema {
 /// The `VirtualAgentBots` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VirtualAgentBots {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of the Microsoft Copilot Studio agents
@@ -1607,6 +1633,7 @@ pub struct WebhookRequest {
 /// The `WebhookTriggerSchema` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebhookTriggerSchema {
+    /// The `schema` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Object>,
     /// Fields the spec does not describe, kept as sent.
@@ -2120,6 +2147,7 @@ pub struct NewMeetingRecurrenceRange {
 /// The recurrence pattern for the meeting
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewMeetingRecurrence {
+    /// The `pattern` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<NewMeetingRecurrencePattern>,
     /// The recurrence pattern for the meeting
@@ -2420,6 +2448,7 @@ pub struct VirtualAgentBotsValueItem {
 /// The schema at `#/paths/~1{connectionId}~1beta~1groups~1{groupId}~1channels/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetChannelsForGroupResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of one or more channels for a specific team
@@ -2510,6 +2539,7 @@ pub struct GetAllTeamsResponseValueItem {
 /// The schema at `#/paths/~1{connectionId}~1beta~1me~1joinedTeams/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetAllTeamsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of the teams you are a member of
@@ -2535,6 +2565,7 @@ connector_runtime::open_enum!(
 /// The schema at `#/paths/~1{connectionId}~1beta~1subscriptions~1chatmessagetrigger/post/requestBody/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebhookChatMessageTriggerBody {
+    /// The `notificationUrl` field.
     #[serde(
         rename = "notificationUrl",
         default,
@@ -2620,6 +2651,7 @@ connector_runtime::open_enum!(
 /// The schema at `#/paths/~1{connectionId}~1beta~1teams~1{groupId}~1allChannels/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetAllChannelsForTeamResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of one or more channels for a specific team
@@ -2723,6 +2755,7 @@ connector_runtime::open_enum!(
 /// The schema at `#/paths/~1{connectionId}~1beta~1teams~1{teamId}~1schedule~1offerShiftRequests/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListOfferShiftRequestsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of Offer Shift requests in the schedule
@@ -2755,6 +2788,7 @@ pub struct OfferShiftRequestDeclineBody {
 /// The schema at `#/paths/~1{connectionId}~1beta~1teams~1{teamId}~1schedule~1openShiftChangeRequests/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListOpenShiftChangeRequestsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of Open Shift Change Requests in the schedule
@@ -2787,6 +2821,7 @@ pub struct OpenShiftChangeRequestDeclineBody {
 /// The schema at `#/paths/~1{connectionId}~1beta~1teams~1{teamId}~1schedule~1openShifts/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListOpenShiftsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of open shifts in the schedule
@@ -2799,6 +2834,7 @@ pub struct ListOpenShiftsResponse {
 /// The schema at `#/paths/~1{connectionId}~1beta~1teams~1{teamId}~1schedule~1schedulinggroups/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListSchedulingGroupsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of schedule groups in the schedule
@@ -2811,6 +2847,7 @@ pub struct ListSchedulingGroupsResponse {
 /// The schema at `#/paths/~1{connectionId}~1beta~1teams~1{teamId}~1schedule~1shifts/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListShiftsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of shifts in the schedule
@@ -2823,6 +2860,7 @@ pub struct ListShiftsResponse {
 /// The schema at `#/paths/~1{connectionId}~1beta~1teams~1{teamId}~1schedule~1swapShiftsChangeRequests/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListSwapShiftsChangeRequestsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of Swap Shifts Change Requests in the schedule
@@ -2835,6 +2873,7 @@ pub struct ListSwapShiftsChangeRequestsResponse {
 /// The schema at `#/paths/~1{connectionId}~1beta~1teams~1{teamId}~1schedule~1timeOffRequests/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTimeOffRequestsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of Time Off requests in the schedule
@@ -2864,6 +2903,7 @@ pub struct SubscribeChannelFlowContinuationBodyBodyRecipient {
     /// Add channel ID
     #[serde(rename = "channelId", default)]
     pub channel_id: String,
+    /// The `groupId` field.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -2876,6 +2916,7 @@ pub struct SubscribeChannelFlowContinuationBodyBody {
     /// Message
     #[serde(rename = "messageBody", default)]
     pub message_body: String,
+    /// The `recipient` field.
     #[serde(default)]
     pub recipient: SubscribeChannelFlowContinuationBodyBodyRecipient,
     /// Whether or not to update the card following response
@@ -2895,8 +2936,10 @@ pub struct SubscribeChannelFlowContinuationBodyBody {
 /// The schema at `#/paths/~1{connectionId}~1flowbot~1actions~1flowcontinuation~1recipienttypes~1channel~1$subscriptions/post/requestBody/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SubscribeChannelFlowContinuationBody {
+    /// The `body` field.
     #[serde(default)]
     pub body: SubscribeChannelFlowContinuationBodyBody,
+    /// The `notificationUrl` field.
     #[serde(rename = "notificationUrl", default)]
     pub notification_url: String,
     /// Fields the spec does not describe, kept as sent.
@@ -2925,6 +2968,7 @@ pub struct SubscribeUserFlowContinuationBodyBody {
     /// Message
     #[serde(rename = "messageBody", default)]
     pub message_body: String,
+    /// The `recipient` field.
     #[serde(default)]
     pub recipient: SubscribeUserFlowContinuationBodyBodyRecipient,
     /// Whether or not to update the card following response
@@ -2944,8 +2988,10 @@ pub struct SubscribeUserFlowContinuationBodyBody {
 /// The schema at `#/paths/~1{connectionId}~1flowbot~1actions~1flowcontinuation~1recipienttypes~1user~1$subscriptions/post/requestBody/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SubscribeUserFlowContinuationBody {
+    /// The `body` field.
     #[serde(default)]
     pub body: SubscribeUserFlowContinuationBodyBody,
+    /// The `notificationUrl` field.
     #[serde(rename = "notificationUrl", default)]
     pub notification_url: String,
     /// Fields the spec does not describe, kept as sent.
@@ -3015,6 +3061,7 @@ pub struct GetChatsResponseValueItem {
 /// The schema at `#/paths/~1{connectionId}~1flowbot~1actions~1listchats~1chattypes~1{chatType}~1topic~1{topic}~1expandmembers~1false/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetChatsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of one or more chats you are a part of
@@ -3108,6 +3155,7 @@ pub struct GetSupportedTimeZonesResponseValueItem {
 /// The schema at `#/paths/~1{connectionId}~1v1.0~1me~1outlook~1supportedTimeZones/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetSupportedTimeZonesResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of one or more time zones
@@ -3120,6 +3168,7 @@ pub struct GetSupportedTimeZonesResponse {
 /// The schema at `#/paths/~1{connectionId}~1v1.0~1me~1teamwork~1associatedTeams/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetAllAssociatedTeamsResponse {
+    /// The `@odata.context` field.
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
     /// List of the teams you are associated with
@@ -3153,6 +3202,7 @@ pub struct PostCardAndWaitForResponseBodyBody {
     /// Message
     #[serde(rename = "messageBody", default)]
     pub message_body: String,
+    /// The `recipient` field.
     #[serde(default)]
     pub recipient: DynamicPostCardAndWaitRequest,
     /// Message to show as an update in the original card following response
@@ -3165,8 +3215,10 @@ pub struct PostCardAndWaitForResponseBodyBody {
 /// The schema at `#/paths/~1{connectionId}~1v1.0~1teams~1conversation~1gatherinput~1poster~1{poster}~1location~1{location}~1$subscriptions/post/requestBody/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PostCardAndWaitForResponseBody {
+    /// The `body` field.
     #[serde(default)]
     pub body: PostCardAndWaitForResponseBodyBody,
+    /// The `notificationUrl` field.
     #[serde(rename = "notificationUrl", default)]
     pub notification_url: String,
     /// Fields the spec does not describe, kept as sent.

@@ -38,6 +38,7 @@ pub(crate) fn lib_rs(connector: &Connector) -> TokenStream {
         #![doc = include_str!("../README.md")]
         // Generated code keeps prettyplease's layout; `cargo fmt` on the workspace must not rewrite it.
         #![cfg_attr(rustfmt, rustfmt::skip)]
+        #![warn(missing_docs)]
 
         #[rustfmt::skip]
         pub mod actions;

@@ -92,8 +92,8 @@ fn field(field: &Field, types: &[NamedType]) -> TokenStream {
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    let doc = field.doc.as_deref().map(doc_attrs).unwrap_or_default();
     let wire = &field.wire_name;
+    let doc = doc_attrs(field.doc.as_deref().unwrap_or(&format!("The `{wire}` field.")));
     let rename = (unraw(&field.rust_name) != wire).then(|| quote!(rename = #wire,));
     if field.required {
         // Required by the spec, but services do omit fields: a missing one decodes as its default rather than

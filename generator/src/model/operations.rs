@@ -476,13 +476,14 @@ impl<'a> OperationLowerer<'a, '_> {
         let types = &self.types.types;
         let TypeKind::Struct(fields) = &types.get(*index)?.kind else { return None };
         let items = fields.iter().find(|f| f.wire_name == "value")?;
-        let TypeRef::Vec(item) = &items.ty else { return None };
+        // `value` may name an array definition (`"$ref": "#/definitions/Messages"`); look through aliases.
+        let TypeRef::Vec(item) = self.unalias(&items.ty) else { return None };
         let next_link = match next_link {
             Some(name) => name,
             // Undeclared, but the OData shape (value + @odata.nextLink) pages all the same.
             None => fields.iter().find(|f| f.wire_name == "@odata.nextLink")?.wire_name.clone(),
         };
-        Some(Paging { items: "value".to_owned(), next_link, item: (**item).clone() })
+        Some(Paging { items: "value".to_owned(), next_link, item: *item })
     }
 
     fn trigger(
@@ -518,6 +519,21 @@ impl<'a> OperationLowerer<'a, '_> {
         Some((kind, shape, item, url_field))
     }
 
+    /// The type an alias chain ends at (bounded, so an alias cycle cannot loop).
+    fn unalias(&self, ty: &TypeRef) -> TypeRef {
+        let mut current = ty.clone();
+        for _ in 0..8 {
+            match &current {
+                TypeRef::Named(index) => match self.types.types.get(*index).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => current = target.clone(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        current
+    }
+
     /// For batch triggers, the element type of the items array (`value`), else the body type itself.
     fn batch_item(&self, ty: &TypeRef, shape: TriggerShape) -> TypeRef {
         if shape == TriggerShape::Single {
@@ -528,8 +544,8 @@ impl<'a> OperationLowerer<'a, '_> {
             TypeRef::Named(index) => match self.types.types.get(*index).map(|t| &t.kind) {
                 Some(TypeKind::Struct(fields)) => fields
                     .iter()
-                    .find_map(|f| match &f.ty {
-                        TypeRef::Vec(item) if f.wire_name == "value" => Some((**item).clone()),
+                    .find_map(|f| match self.unalias(&f.ty) {
+                        TypeRef::Vec(item) if f.wire_name == "value" => Some(*item),
                         _ => None,
                     })
                     .unwrap_or_else(|| ty.clone()),

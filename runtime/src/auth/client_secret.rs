@@ -93,7 +93,8 @@ impl Credential for ClientSecretCredential {
     async fn get_token(&self, scopes: &[&str]) -> Result<AccessToken> {
         if scopes.is_empty() {
             return Err(Error::credential(
-                "a client-credentials token needs at least one scope, e.g. `https://apihub.azure.com/.default`",
+                "a client-credentials token needs at least one scope, e.g. `https://apihub.azure.com/.default`; \
+                 name it with Connection::with_scopes([..])",
             ));
         }
         let url = self.token_url()?;

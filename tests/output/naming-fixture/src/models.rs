@@ -11,58 +11,79 @@ use serde::{Deserialize, Serialize};
 /// The `AIForged.ViewModels.Hazards` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AiForgedViewModelsHazards {
+    /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// The `self` field.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
+    /// The `match` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<i64>,
+    /// The `userId` field.
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// The `user_id` field.
     #[serde(rename = "user_id", default, skip_serializing_if = "Option::is_none")]
     pub user_id_2: Option<String>,
+    /// The `Issuer` field.
     #[serde(rename = "Issuer", default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    /// The `_Issuer` field.
     #[serde(rename = "_Issuer", default, skip_serializing_if = "Option::is_none")]
     pub issuer_2: Option<String>,
+    /// The `@odata.etag` field.
     #[serde(rename = "@odata.etag", default, skip_serializing_if = "Option::is_none")]
     pub odata_etag: Option<String>,
+    /// The `$id` field.
     #[serde(rename = "$id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `0` field.
     #[serde(rename = "0", default, skip_serializing_if = "Option::is_none")]
     pub _0: Option<String>,
+    /// The `2022-05-01` field.
     #[serde(rename = "2022-05-01", default, skip_serializing_if = "Option::is_none")]
     pub _2022_05_01: Option<String>,
+    /// The `< * >` field.
     #[serde(rename = "< * >", default, skip_serializing_if = "Option::is_none")]
     pub field_1: Option<String>,
+    /// The `_` field.
     #[serde(rename = "_", default, skip_serializing_if = "Option::is_none")]
     pub field_2: Option<String>,
+    /// The `numberOf BasementFloors` field.
     #[serde(
         rename = "numberOf BasementFloors",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_basement_floors: Option<i64>,
+    /// The `content-type` field.
     #[serde(rename = "content-type", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    /// The `🇸ourceLibraryId` field.
     #[serde(
         rename = "🇸ourceLibraryId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub ource_library_id: Option<String>,
+    /// The `additionalProperties` field.
     #[serde(
         rename = "additionalProperties",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_properties_2: Option<String>,
+    /// The `timeZone` field.
     #[serde(rename = "timeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<AiForgedViewModelsHazardsTimeZone>,
+    /// The `version` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<AiForgedViewModelsHazardsVersion>,
+    /// The `operator` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<AiForgedViewModelsHazardsOperator>,
+    /// The `case` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<AiForgedViewModelsHazardsCase>,
     /// Fields the spec does not describe, kept as sent.
@@ -72,6 +93,7 @@ pub struct AiForgedViewModelsHazards {
 /// The `Request` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request {
+    /// The `a` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -81,6 +103,7 @@ pub struct Request {
 /// The `request` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Request2 {
+    /// The `b` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -90,6 +113,7 @@ pub struct Request2 {
 /// The `Option` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Option2 {
+    /// The `c` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub c: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -99,6 +123,7 @@ pub struct Option2 {
 /// The `401Error` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Type401Error {
+    /// The `message` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Fields the spec does not describe, kept as sent.

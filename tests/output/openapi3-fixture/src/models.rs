@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 /// The `Widget` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Widget {
+    /// The `id` field.
     #[serde(default)]
     pub id: String,
+    /// The `color` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<WidgetColor>,
     /// Fields the spec does not describe, kept as sent.
@@ -33,8 +35,10 @@ connector_runtime::open_enum!(WidgetColor { Red = "red", Blue = "blue" });
 /// The schema at `#/paths/~1widgets/get/responses/200/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListWidgetsResponse {
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<Widget>>,
+    /// The `@odata.nextLink` field.
     #[serde(
         rename = "@odata.nextLink",
         default,

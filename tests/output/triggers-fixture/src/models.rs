@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 /// The `Mail` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Mail {
+    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `subject` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -22,6 +24,7 @@ pub struct Mail {
 /// The `MailPage` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MailPage {
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<Mail>>,
     /// Fields the spec does not describe, kept as sent.
@@ -31,8 +34,10 @@ pub struct MailPage {
 /// The schema at `#/paths/~1{connectionId}~1subscriptions/post/requestBody/content/application~1json/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OnChangeBody {
+    /// The `notificationUrl` field.
     #[serde(rename = "notificationUrl", default)]
     pub notification_url: String,
+    /// The `resource` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -42,8 +47,10 @@ pub struct OnChangeBody {
 /// The schema at `#/paths/~1{connectionId}~1subscriptions/x-ms-notification-content/schema` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OnChangeNotification {
+    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `changeType` field.
     #[serde(rename = "changeType", default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<String>,
     /// Fields the spec does not describe, kept as sent.

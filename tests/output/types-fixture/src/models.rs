@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 /// The `Base` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Base {
+    /// The `id` field.
     #[serde(default)]
     pub id: String,
+    /// The `kind` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -22,46 +24,67 @@ pub struct Base {
 /// The `Thing` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Thing {
+    /// The `id` field.
     #[serde(default)]
     pub id: String,
+    /// The `kind` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The `count` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
+    /// The `total` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The `size` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// The `ratio` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
+    /// The `flag` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<bool>,
+    /// The `flagged` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged: Option<bool>,
+    /// The `priority` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+    /// The `when` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<connector_runtime::model::DateTime>,
+    /// The `day` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<connector_runtime::model::Date>,
+    /// The `blob` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob: Option<connector_runtime::model::Base64>,
+    /// The `free` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free: Option<connector_runtime::serde_json::Value>,
+    /// The `anything` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<connector_runtime::serde_json::Value>,
+    /// The `labels` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
+    /// The `scores` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<std::collections::BTreeMap<String, i32>>,
+    /// The `list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<connector_runtime::serde_json::Value>>,
+    /// The `matrix` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<f64>>>,
+    /// The `maybe` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maybe: Option<String>,
+    /// The `nested` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nested: Option<ThingNested>,
+    /// The `dynamic` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic: Option<connector_runtime::serde_json::Value>,
     /// Fields the spec does not describe, kept as sent.
@@ -71,12 +94,16 @@ pub struct Thing {
 /// The `Node` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Node {
+    /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The `parent` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
+    /// The `children` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
+    /// The `owner` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Box<Owner>>,
     /// Fields the spec does not describe, kept as sent.
@@ -86,6 +113,7 @@ pub struct Node {
 /// The `Owner` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Owner {
+    /// The `favourite` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favourite: Option<Box<Node>>,
     /// Fields the spec does not describe, kept as sent.
@@ -108,6 +136,7 @@ connector_runtime::open_enum!(Color { Red = "red", Green = "green" });
 /// The schema at `#/components/schemas/Thing/allOf/1/properties/nested/properties/inner` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ThingNestedInner {
+    /// The `deep` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deep: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -117,6 +146,7 @@ pub struct ThingNestedInner {
 /// The schema at `#/components/schemas/Thing/allOf/1/properties/nested` in the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ThingNested {
+    /// The `inner` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner: Option<ThingNestedInner>,
     /// Fields the spec does not describe, kept as sent.

@@ -11,14 +11,19 @@ use serde::{Deserialize, Serialize};
 /// The `Item` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Item {
+    /// The `id` field.
     #[serde(default)]
     pub id: String,
+    /// The `title` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ItemStatus>,
+    /// The `created` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<connector_runtime::model::DateTime>,
+    /// The `owner` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Person>,
     /// Fields the spec does not describe, kept as sent.
@@ -28,8 +33,10 @@ pub struct Item {
 /// The `Person` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Person {
+    /// The `displayName` field.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// The `manager` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<Box<Person>>,
     /// Fields the spec does not describe, kept as sent.
@@ -39,10 +46,13 @@ pub struct Person {
 /// The `NewItem` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewItem {
+    /// The `title` field.
     #[serde(default)]
     pub title: String,
+    /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The `notes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -52,6 +62,7 @@ pub struct NewItem {
 /// The `Created` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Created {
+    /// The `jobId` field.
     #[serde(rename = "jobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
     /// Fields the spec does not describe, kept as sent.
@@ -61,8 +72,10 @@ pub struct Created {
 /// The `ItemPage` definition of the connector's spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemPage {
+    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<Item>>,
+    /// The `@odata.nextLink` field.
     #[serde(
         rename = "@odata.nextLink",
         default,
