@@ -57,6 +57,27 @@ fn named_type(named: &NamedType, types: &[NamedType]) -> TokenStream {
                 connector_runtime::open_enum!(#name { #(#names = #wires),* });
             }
         }
+        TypeKind::Union { property, variants } => {
+            let defs = variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let ty = rust_type(&v.ty, types, Scope::Models);
+                let vdoc = doc_attrs(&format!("`{property}` is `{}`.", v.tag));
+                quote!(#vdoc #variant(Box<#ty>))
+            });
+            let names = variants.iter().map(|v| ident(&v.rust_name));
+            let tags = variants.iter().map(|v| &v.tag);
+            let other_doc = doc_attrs(&format!("A `{property}` the spec does not list, kept as sent."));
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #name {
+                    #(#defs,)*
+                    #other_doc
+                    Other(Value),
+                }
+                connector_runtime::tagged_union!(#name, #property, { #(#names = #tags),* });
+            }
+        }
         TypeKind::Alias(target) => {
             // An alias that names itself (`X = Vec<X>`) cannot be a type alias; it becomes a newtype.
             if mentions(target, types, named) {

@@ -324,6 +324,25 @@ pub enum TypeKind {
     Enum(Vec<Variant>),
     /// A name for another type.
     Alias(TypeRef),
+    /// A `discriminator` base: one variant per known subtype, chosen by the tag property, with an untyped
+    /// fallback for tags the spec does not list.
+    Union {
+        /// The discriminator property (wire name).
+        property: String,
+        /// The known subtypes.
+        variants: Vec<UnionVariant>,
+    },
+}
+
+/// One subtype of a discriminated union.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnionVariant {
+    /// The tag value that selects it.
+    pub tag: String,
+    /// The variant name.
+    pub rust_name: String,
+    /// The subtype (a named struct).
+    pub ty: TypeRef,
 }
 
 /// A struct field.

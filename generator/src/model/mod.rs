@@ -35,6 +35,7 @@ pub fn lower(doc: &OpenAPI, api_properties: Option<&Value>, file: &str, name: Op
     let notifications = notification_schemas(doc);
     let mut types = TypeBuilder::new(doc, file);
     types.build_definitions(doc);
+    types.build_unions(doc);
 
     let found = find_operations(doc);
     let referenced = referenced_operation_ids(doc);

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::ir::{Field, NamedType, TypeKind, TypeRef, Variant};
+use super::ir::{Field, NamedType, TypeKind, TypeRef, UnionVariant, Variant};
 use super::naming::{self, Case};
 use super::schema::{Resolver, View, ref_name};
 use crate::diagnostic::Diagnostic;
@@ -128,6 +128,56 @@ impl<'a> TypeBuilder<'a> {
             let (kind, doc) = self.kind_of(schema, &name, &pointer);
             self.types[index].kind = kind;
             self.types[index].doc = doc;
+        }
+    }
+
+    /// Turns each definition with a `discriminator` and known subtypes (definitions whose `allOf` names it) into a
+    /// tagged union. A subtype's tag is its `x-ms-discriminator-value`, else the discriminator's mapping, else its
+    /// definition name.
+    pub(crate) fn build_unions(&mut self, doc: &'a OpenAPI) {
+        let Some(components) = doc.components.as_ref() else { return };
+        for (base, item) in &components.schemas {
+            let ReferenceOr::Item(schema) = item else { continue };
+            let Some(discriminator) = &schema.schema_data.discriminator else { continue };
+            let Some(&base_index) = self.definitions.get(base) else { continue };
+            let base_ref = format!("#/components/schemas/{base}");
+            let mut tags = Vec::new();
+            for (sub, sub_item) in &components.schemas {
+                let ReferenceOr::Item(sub_schema) = sub_item else { continue };
+                let extends = View::of(sub_schema)
+                    .all_of
+                    .iter()
+                    .any(|m| matches!(m, ReferenceOr::Reference { reference } if *reference == base_ref));
+                if !extends || sub == base {
+                    continue;
+                }
+                let Some(&sub_index) = self.definitions.get(sub) else { continue };
+                let sub_ref = format!("#/components/schemas/{sub}");
+                let tag = sub_schema
+                    .schema_data
+                    .extensions
+                    .get("x-ms-discriminator-value")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .or_else(|| discriminator.mapping.iter().find(|(_, r)| **r == sub_ref).map(|(t, _)| t.clone()))
+                    .unwrap_or_else(|| sub.clone());
+                tags.push((tag, sub_index));
+            }
+            if tags.is_empty() {
+                continue;
+            }
+            let wires: Vec<&str> = tags.iter().map(|(t, _)| t.as_str()).collect();
+            let (names, _) = naming::assign(&wires, Case::Pascal("V"), "Variant", &["Other"]);
+            let variants = tags
+                .iter()
+                .zip(names)
+                .map(|((tag, index), rust_name)| UnionVariant {
+                    tag: tag.clone(),
+                    rust_name,
+                    ty: TypeRef::Named(*index),
+                })
+                .collect();
+            self.types[base_index].kind = TypeKind::Union { property: discriminator.property_name.clone(), variants };
         }
     }
 
@@ -440,7 +490,8 @@ fn direct_targets(kind: &TypeKind) -> Vec<usize> {
     match kind {
         TypeKind::Struct(fields) => fields.iter().filter_map(|f| direct_target(&f.ty)).collect(),
         TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
+        // Union variants are boxed, so they never make a type infinitely large.
+        TypeKind::Enum(_) | TypeKind::Union { .. } => Vec::new(),
     }
 }
 

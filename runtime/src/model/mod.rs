@@ -7,6 +7,7 @@
 mod base64_bytes;
 mod datetime;
 pub(crate) mod open_enum;
+mod tagged_union;
 
 pub use base64_bytes::Base64;
 pub use datetime::{Date, DateTime};
