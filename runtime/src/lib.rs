@@ -37,6 +37,7 @@ mod response;
 mod retry;
 mod secret;
 mod transport;
+pub mod trigger;
 
 pub use body::{File, Multipart};
 pub use connection::{Connection, DEFAULT_MAX_RESPONSE_BYTES, Mode};

@@ -140,6 +140,30 @@ impl Request {
         self
     }
 
+    /// Sets `value` as the JSON body with `text` written at `field` (a `/`-separated path, objects created as
+    /// needed): how a webhook subscription puts the callback URL into its notification-url field.
+    pub fn json_with_field<T: Serialize + ?Sized>(mut self, value: &T, field: &str, text: Option<&str>) -> Self {
+        let mut body = match serde_json::to_value(value) {
+            Ok(body) => body,
+            Err(e) => {
+                self.fail(Error::new(ErrorKind::Encode, "the body could not be serialized as JSON").with_source(e));
+                return self;
+            }
+        };
+        if let Some(text) = text {
+            let mut slot = &mut body;
+            for segment in field.split('/').filter(|s| !s.is_empty()) {
+                if !slot.is_object() {
+                    *slot = serde_json::Value::Object(serde_json::Map::new());
+                }
+                let serde_json::Value::Object(map) = slot else { break };
+                slot = map.entry(segment.to_owned()).or_insert(serde_json::Value::Null);
+            }
+            *slot = serde_json::Value::String(text.to_owned());
+        }
+        self.json(&body)
+    }
+
     /// Sets a JSON body when `value` is `Some` (an optional body parameter).
     pub fn json_if<T: Serialize + ?Sized>(self, value: Option<&T>) -> Self {
         match value {

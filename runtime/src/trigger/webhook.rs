@@ -1,0 +1,71 @@
+//! Webhook triggers: subscribe with a callback URL, keep the `Location` the connector returns, unsubscribe by
+//! sending `DELETE` to exactly that URL with the same connection.
+
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
+
+use super::Trigger;
+use crate::transport::{Payload, Prepared, execute};
+use crate::{Error, ErrorKind, Result};
+
+/// A webhook registration: what [`subscribe`] returns and [`Subscription::unsubscribe`] needs. Serializable, so
+/// it can be stored and removed after a restart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    /// The trigger's operation id.
+    pub operation_id: String,
+    /// The `Location` the connector returned, exactly as given: the URL to `DELETE`.
+    pub location: String,
+    /// The callback URL that was registered.
+    pub callback_url: String,
+}
+
+/// Registers `callback_url` with a webhook trigger: sends the trigger operation with the URL in its
+/// notification-url field and keeps the response's `Location`.
+///
+/// A response without `Location` is an error: the connector would keep calling, and nothing could remove the
+/// subscription. (The subscription may exist on the service side; the error says so.)
+pub async fn subscribe<T: Trigger>(trigger: &T, callback_url: &str) -> Result<Subscription> {
+    let operation = trigger.operation();
+    let response = trigger.request(Some(callback_url)).send().await?;
+    let Some(location) = response.header("location").map(str::trim).filter(|l| !l.is_empty()) else {
+        return Err(Error::new(
+            ErrorKind::Status,
+            format!(
+                "the connector accepted the subscription (HTTP {}) but returned no Location header, so it cannot be \
+                 removed later; the service may now call {callback_url} until it expires",
+                response.status()
+            ),
+        )
+        .with_operation(operation.connector.name, operation.id));
+    };
+    tracing::info!(operation = operation.id, "webhook subscribed");
+    Ok(Subscription { operation_id: operation.id.to_owned(), location: location.to_owned(), callback_url: callback_url.to_owned() })
+}
+
+impl Subscription {
+    /// Removes the subscription: `DELETE` to the stored `Location`, with the trigger's connection and no extra
+    /// headers. A `Location` on another host is re-routed or refused by the connection's link rules.
+    pub async fn unsubscribe<T: Trigger>(&self, trigger: &T) -> Result<()> {
+        let connection = trigger.connection();
+        let operation = trigger.operation();
+        let url = connection
+            .resolve_link(&self.location, connection.base_url())
+            .map_err(|e| e.with_operation(operation.connector.name, operation.id))?;
+        execute(Prepared {
+            conn: connection.clone(),
+            op: operation,
+            method: Method::DELETE,
+            url,
+            headers: HeaderMap::new(),
+            payload: Payload::Empty,
+            retry: None,
+            attempt_timeout: None,
+            deadline: None,
+        })
+        .await?;
+        tracing::info!(operation = operation.id, "webhook unsubscribed");
+        Ok(())
+    }
+}
