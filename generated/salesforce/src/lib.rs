@@ -7,6 +7,8 @@
 pub mod actions;
 #[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
+pub mod triggers;
 pub use connector_runtime::{Connection, Error, ErrorKind, Response, Result, RetryPolicy};
 /// What the runtime needs to know about this connector.
 pub(crate) static CONNECTOR: connector_runtime::ConnectorInfo = connector_runtime::ConnectorInfo {

@@ -202,7 +202,7 @@ fn action(op: &Operation, types: &[NamedType]) -> (TokenStream, TokenStream) {
     (method, items)
 }
 
-fn setter(param: &Param, ty: &TokenStream) -> TokenStream {
+pub(crate) fn setter(param: &Param, ty: &TokenStream) -> TokenStream {
     let name = ident(&param.rust_name);
     let doc = doc_attrs(param.doc.as_deref().unwrap_or(&format!("Sets `{}`.", param.wire_name)));
     if param.ty == TypeRef::String {
@@ -247,7 +247,7 @@ fn single_body<'b>(
     }
 }
 
-fn param_call(param: &Param) -> TokenStream {
+pub(crate) fn param_call(param: &Param) -> TokenStream {
     let wire = &param.wire_name;
     let value = match &param.fixed {
         Some(fixed) => quote!(#fixed),

@@ -30,6 +30,12 @@ pub(crate) fn lib_rs(connector: &Connector) -> TokenStream {
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
+    let triggers_mod = (!connector.triggers.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod triggers;
+        }
+    });
     let client_doc = doc_attrs(&format!(
         "A client for the {} connector. Build it from a [`Connection`]; every action is a method.",
         connector.title
@@ -44,6 +50,7 @@ pub(crate) fn lib_rs(connector: &Connector) -> TokenStream {
         pub mod actions;
         #[rustfmt::skip]
         pub mod models;
+        #triggers_mod
 
         pub use connector_runtime::{Connection, Error, ErrorKind, Response, Result, RetryPolicy};
 

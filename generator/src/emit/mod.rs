@@ -8,6 +8,7 @@ mod actions;
 mod crate_files;
 mod models;
 mod tokens;
+mod triggers;
 
 use std::path::PathBuf;
 
@@ -81,6 +82,9 @@ pub fn emit(connector: &Connector, options: &EmitOptions) -> Result<Vec<Generate
         rust_file("src/models.rs", &header, models::models(&connector.types))?,
         rust_file("src/actions.rs", &header, actions::actions(&connector.actions, &connector.types))?,
     ];
+    if !connector.triggers.is_empty() {
+        files.push(rust_file("src/triggers.rs", &header, triggers::triggers(&connector.triggers, &connector.types))?);
+    }
     files.push(GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
         contents: crate_files::cargo_toml(connector, options, &header)?,

@@ -506,6 +506,14 @@ impl<'a> OperationLowerer<'a, '_> {
         } else {
             TriggerKind::Polling
         };
+        // A webhook whose body schema is dynamic cannot mark its callback field; the platform's convention is
+        // `notificationUrl` (the field every marked Teams and Office 365 subscription body uses).
+        let url_field = match (kind, url_field) {
+            (TriggerKind::Webhook, None) if matches!(operation.body, Some(Body::Json { .. })) => {
+                Some("notificationUrl".to_owned())
+            }
+            (_, field) => field,
+        };
         let item = match kind {
             TriggerKind::Webhook => notification.map(|schema| {
                 let pointer = format!("#/paths/{}/x-ms-notification-content/schema", escape_pointer(found.path));
