@@ -875,7 +875,7 @@ impl CreateOnNewEmailSubscription {
     }
 }
 impl Trigger for CreateOnNewEmailSubscription {
-    type Item = models::TriggerBatchResponseReceiveMessageMetadata;
+    type Item = models::ReceiveMessageMetadata;
     const OPERATION_ID: &'static str = "CreateOnNewEmailSubscription";
     const KIND: TriggerKind = TriggerKind::Webhook;
     const SHAPE: TriggerShape = TriggerShape::Batch;

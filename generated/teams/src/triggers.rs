@@ -297,7 +297,7 @@ impl WebhookChatMessageTrigger {
     }
 }
 impl Trigger for WebhookChatMessageTrigger {
-    type Item = models::ChatMessageWebhookResponseSchema;
+    type Item = models::ChatMessageWebhookResponseSchemaValueItem;
     const OPERATION_ID: &'static str = "WebhookChatMessageTrigger";
     const KIND: TriggerKind = TriggerKind::Webhook;
     const SHAPE: TriggerShape = TriggerShape::Single;

@@ -515,9 +515,11 @@ impl<'a> OperationLowerer<'a, '_> {
             (_, field) => field,
         };
         let item = match kind {
+            // A notification schema that wraps its items in `value` (Teams) delivers those items, as a batch does.
             TriggerKind::Webhook => notification.map(|schema| {
                 let pointer = format!("#/paths/{}/x-ms-notification-content/schema", escape_pointer(found.path));
-                self.types.type_of(schema, &format!("{}Notification", operation.builder_name), &pointer)
+                let ty = self.types.type_of(schema, &format!("{}Notification", operation.builder_name), &pointer);
+                self.batch_item(&ty, TriggerShape::Batch)
             }),
             TriggerKind::Polling => match &operation.response {
                 ResponseKind::Json(ty) => Some(self.batch_item(ty, shape)),
