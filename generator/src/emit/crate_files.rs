@@ -135,6 +135,7 @@ struct ActionRow {
 
 #[derive(Serialize)]
 struct TriggerRow {
+    method: String,
     id: String,
     kind: String,
     shape: String,
@@ -190,6 +191,7 @@ pub(crate) fn readme(connector: &Connector, options: &EmitOptions, header: &str)
         .triggers
         .iter()
         .map(|t| TriggerRow {
+            method: unraw(&t.operation.rust_name).to_owned(),
             id: t.operation.id.clone(),
             kind: serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
             shape: serde_json::to_value(t.shape).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
