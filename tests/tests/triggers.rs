@@ -229,6 +229,7 @@ async fn webhook_subscribe_fills_the_callback_and_unsubscribe_hits_the_stored_ur
     let trigger = client.triggers().on_change();
     let subscription = subscribe(&trigger, "https://me.example/hook?sig=s3cret").await?;
     assert_eq!(subscription.location, format!("{base}/subscriptions/sub-42"));
+    assert!(!format!("{subscription:?}").contains("s3cret"), "the callback secret must not show in Debug");
     // The handle survives being stored.
     let stored: Subscription = serde_json::from_str(&serde_json::to_string(&subscription)?)?;
     stored.unsubscribe(&trigger).await?;

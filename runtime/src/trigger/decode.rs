@@ -34,9 +34,8 @@ pub fn decode_callback<T: DeserializeOwned>(body: &[u8], items: &str) -> Result<
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Vec::new());
     }
-    let mut value: Value = serde_json::from_slice(body).map_err(|e| {
-        Error::new(ErrorKind::Decode, format!("trigger payload is not JSON: {e}")).with_source(e)
-    })?;
+    let mut value: Value = serde_json::from_slice(body)
+        .map_err(|e| Error::new(ErrorKind::Decode, format!("trigger payload is not JSON: {e}")).with_source(e))?;
     // Unwrap `{"body": ...}` envelopes.
     if let Value::Object(map) = &mut value
         && map.contains_key("body")

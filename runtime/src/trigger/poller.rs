@@ -177,7 +177,10 @@ where
         match &flight.outstanding {
             Some((sequence, _)) if *sequence == batch.sequence => flight.outstanding = None,
             _ => {
-                return Err(Error::new(ErrorKind::Config, "this batch is not the one handed out last; nothing committed"));
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "this batch is not the one handed out last; nothing committed",
+                ));
             }
         }
         if flight.remaining.is_empty() {
@@ -237,30 +240,33 @@ where
     where
         T::Item: Send,
     {
-        futures::stream::unfold((self, VecDeque::new(), None::<Batch<T::Item>>), |(mut poller, mut queue, mut batch)| async move {
-            loop {
-                if let Some(item) = queue.pop_front() {
-                    return Some((Ok(Delivery { item }), (poller, queue, batch)));
-                }
-                // Everything handed out was consumed: acknowledge it before asking for more.
-                if let Some(done) = batch.take()
-                    && let Err(e) = poller.commit(done).await
-                {
-                    return Some((Err(e), (poller, queue, None)));
-                }
-                match poller.poll_once().await {
-                    Ok(next) if next.items.is_empty() => continue,
-                    Ok(mut next) => {
-                        queue.extend(std::mem::take(&mut next.items));
-                        batch = Some(next);
+        futures::stream::unfold(
+            (self, VecDeque::new(), None::<Batch<T::Item>>),
+            |(mut poller, mut queue, mut batch)| async move {
+                loop {
+                    if let Some(item) = queue.pop_front() {
+                        return Some((Ok(Delivery { item }), (poller, queue, batch)));
                     }
-                    Err(e) => {
-                        let wait = poller.options.interval;
-                        tokio::time::sleep(wait).await;
+                    // Everything handed out was consumed: acknowledge it before asking for more.
+                    if let Some(done) = batch.take()
+                        && let Err(e) = poller.commit(done).await
+                    {
                         return Some((Err(e), (poller, queue, None)));
                     }
+                    match poller.poll_once().await {
+                        Ok(next) if next.items.is_empty() => continue,
+                        Ok(mut next) => {
+                            queue.extend(std::mem::take(&mut next.items));
+                            batch = Some(next);
+                        }
+                        Err(e) => {
+                            let wait = poller.options.interval;
+                            tokio::time::sleep(wait).await;
+                            return Some((Err(e), (poller, queue, None)));
+                        }
+                    }
                 }
-            }
-        })
+            },
+        )
     }
 }

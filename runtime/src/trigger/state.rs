@@ -78,8 +78,10 @@ impl FileStateStore {
 
     /// The file for `key`: its characters outside `[A-Za-z0-9._-]` are replaced, so any key is a safe file name.
     pub fn path_for(&self, key: &str) -> PathBuf {
-        let safe: String =
-            key.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' }).collect();
+        let safe: String = key
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+            .collect();
         self.dir.join(format!("{safe}.poll-state.json"))
     }
 }
@@ -110,7 +112,8 @@ impl StateStore for FileStateStore {
         let dir = self.dir.clone();
         let bytes = serde_json::to_vec_pretty(state);
         Box::pin(async move {
-            let bytes = bytes.map_err(|e| Error::new(ErrorKind::Encode, "could not encode the poll state").with_source(e))?;
+            let bytes =
+                bytes.map_err(|e| Error::new(ErrorKind::Encode, "could not encode the poll state").with_source(e))?;
             tokio::task::spawn_blocking(move || write_atomically(&dir, &path, &bytes))
                 .await
                 .map_err(|e| Error::new(ErrorKind::Config, "the state store task failed").with_source(e))?

@@ -11,7 +11,7 @@ use crate::{Error, ErrorKind, Result};
 
 /// A webhook registration: what [`subscribe`] returns and [`Subscription::unsubscribe`] needs. Serializable, so
 /// it can be stored and removed after a restart.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscription {
     /// The trigger's operation id.
     pub operation_id: String,
@@ -19,6 +19,22 @@ pub struct Subscription {
     pub location: String,
     /// The callback URL that was registered.
     pub callback_url: String,
+}
+
+impl std::fmt::Debug for Subscription {
+    // Callback URLs carry their secret in the query (`sig=`), so `Debug` shows them without it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscription")
+            .field("operation_id", &self.operation_id)
+            .field("location", &without_query(&self.location))
+            .field("callback_url", &without_query(&self.callback_url))
+            .finish()
+    }
+}
+
+/// A URL for messages and `Debug`: everything before the query (which may hold a secret).
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// Registers `callback_url` with a webhook trigger: sends the trigger operation with the URL in its
@@ -34,14 +50,19 @@ pub async fn subscribe<T: Trigger>(trigger: &T, callback_url: &str) -> Result<Su
             ErrorKind::Status,
             format!(
                 "the connector accepted the subscription (HTTP {}) but returned no Location header, so it cannot be \
-                 removed later; the service may now call {callback_url} until it expires",
-                response.status()
+                 removed later; the service may now call {} until it expires",
+                response.status(),
+                without_query(callback_url)
             ),
         )
         .with_operation(operation.connector.name, operation.id));
     };
     tracing::info!(operation = operation.id, "webhook subscribed");
-    Ok(Subscription { operation_id: operation.id.to_owned(), location: location.to_owned(), callback_url: callback_url.to_owned() })
+    Ok(Subscription {
+        operation_id: operation.id.to_owned(),
+        location: location.to_owned(),
+        callback_url: callback_url.to_owned(),
+    })
 }
 
 impl Subscription {
