@@ -37,7 +37,7 @@ async fn path_query_and_header_parameters() -> TestResult {
         .get_item("https://contoso/sites/a b", "id/1")
         .top(5)
         .include_archived(false)
-        .select(vec!["id".to_owned(), "title".to_owned()])
+        .select(["id", "title"])
         .importance(models::GetItemImportance::High)
         .x_ms_client_tag("tag-1")
         .await?;

@@ -214,6 +214,16 @@ pub(crate) fn setter(param: &Param, ty: &TokenStream) -> TokenStream {
             }
         };
     }
+    if param.ty == TypeRef::Vec(Box::new(TypeRef::String)) {
+        // Lists of strings (`$select`, `$expand`) take any iterable: `.select(["id", "subject"])`.
+        return quote! {
+            #doc
+            pub fn #name(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+                self.#name = Some(values.into_iter().map(Into::into).collect());
+                self
+            }
+        };
+    }
     quote! {
         #doc
         pub fn #name(mut self, value: #ty) -> Self {

@@ -159,8 +159,11 @@ impl GetItem<'_> {
         self
     }
     /// Sets `$select`.
-    pub fn select(mut self, value: Vec<String>) -> Self {
-        self.select = Some(value);
+    pub fn select(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.select = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Sets `importance`.
