@@ -19,6 +19,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Triggers (`x-ms-trigger` operations) are run by [`trigger`]: the polling protocol with a durable cursor and
+//! at-least-once delivery ([`trigger::Poller`]), webhook subscriptions ([`trigger::subscribe`]), callback payload
+//! decoding, and with the `receiver` feature an HTTP server that verifies callbacks.
+//!
 //! Every call runs inside a `connector.call` [`tracing`] span carrying the connector, operation, method, status,
 //! attempt count and latency. Secrets never appear in `Debug` output, errors or traces.
 
@@ -30,6 +34,7 @@ mod connection;
 mod encoding;
 mod error;
 pub mod model;
+pub mod namespace;
 mod operation;
 pub mod paging;
 mod request;
