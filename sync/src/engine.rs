@@ -1,0 +1,139 @@
+//! Runs one table in one scope: reads its pages, writes them to the sink page by page, and moves its cursor only
+//! when a run completes.
+//!
+//! Pages are written one behind the stream: when the stream ends, the last page is written together with the
+//! new cursor in one transaction. A run that stops early (an error, a crash, the page limit) leaves the old cursor,
+//! so the next run reads the same items again and upserts them; rows are never lost and never duplicated.
+
+use std::collections::HashSet;
+
+use connector_runtime::Result;
+use connector_runtime::model::DateTime;
+use futures::StreamExt;
+use serde_json::Value;
+
+use crate::sink::{PageOutcome, Sink};
+use crate::sqlite::key_of;
+use crate::table::{Mode, Scope, Source, Table};
+
+/// What one table run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableReport {
+    /// Pages read.
+    pub pages: usize,
+    /// Rows inserted, updated and unchanged.
+    pub rows: PageOutcome,
+    /// Rows older than the incremental window that the source returned anyway (skipped).
+    pub skipped_old: usize,
+    /// Keys that vanished since the last snapshot.
+    pub vanished: Vec<String>,
+    /// The cursor after the run (incremental tables).
+    pub cursor: Option<String>,
+    /// The run stopped at the page limit: the cursor did not move and vanished rows were not computed.
+    pub truncated: bool,
+}
+
+/// Syncs tables from a [`Source`] into a [`Sink`].
+pub struct Engine<'a> {
+    source: &'a dyn Source,
+    sink: &'a mut dyn Sink,
+    max_pages: Option<usize>,
+}
+
+impl<'a> Engine<'a> {
+    /// An engine reading from `source` and writing to `sink`.
+    pub fn new(source: &'a dyn Source, sink: &'a mut dyn Sink) -> Self {
+        Engine { source, sink, max_pages: None }
+    }
+
+    /// Reads at most `pages` pages per table run (the rest waits for the next run).
+    pub fn with_max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = Some(pages.max(1));
+        self
+    }
+
+    /// Syncs `table` within `scope`.
+    pub async fn sync(&mut self, table: &Table, scope: &Scope) -> Result<TableReport> {
+        let mut report = TableReport::default();
+        let stored = self.sink.cursor(table, scope)?;
+        let (since, cursor_field) = match &table.mode {
+            Mode::Incremental { cursor_field, lookback } => {
+                (window_start(stored.as_deref(), *lookback), Some(cursor_field))
+            }
+            Mode::Snapshot { .. } => (None, None),
+        };
+        let since_ts = since.as_deref().and_then(|s| DateTime::new(s).timestamp());
+        let mut max_seen = stored.clone();
+        let mut seen_keys = HashSet::new();
+        let mut pending: Option<Vec<Value>> = None;
+        let mut pages = self.source.pages(table, scope, since.as_deref());
+        while let Some(page) = pages.next().await {
+            let page = page?;
+            report.pages += 1;
+            let mut rows = Vec::with_capacity(page.items.len());
+            for item in page.items {
+                if let Some(field) = cursor_field {
+                    let value = item.get(field.as_str()).and_then(Value::as_str).map(str::to_owned);
+                    let at = value.as_deref().and_then(|v| DateTime::new(v).timestamp());
+                    if let (Some(at), Some(since)) = (at, since_ts)
+                        && at <= since
+                    {
+                        report.skipped_old += 1;
+                        continue;
+                    }
+                    if let Some(value) = value
+                        && later(&value, max_seen.as_deref())
+                    {
+                        max_seen = Some(value);
+                    }
+                }
+                if let Some(key) = key_of(&item, &table.key) {
+                    seen_keys.insert(key);
+                }
+                rows.push(item);
+            }
+            if let Some(previous) = pending.replace(rows) {
+                report.rows += self.sink.apply_page(table, scope, &previous, None)?;
+            }
+            if self.max_pages.is_some_and(|max| report.pages >= max) {
+                report.truncated = true;
+                break;
+            }
+        }
+        let last = pending.unwrap_or_default();
+        // The cursor moves only with a complete run, in the transaction of its last page.
+        let new_cursor = match (&table.mode, report.truncated) {
+            (Mode::Incremental { .. }, false) => max_seen.clone(),
+            _ => None,
+        };
+        report.rows += self.sink.apply_page(table, scope, &last, new_cursor.as_deref())?;
+        report.cursor = if report.truncated { stored } else { new_cursor.or(stored) };
+        if let Mode::Snapshot { delete_vanished } = table.mode
+            && !report.truncated
+        {
+            report.vanished = self.sink.finish_snapshot(table, scope, &seen_keys, delete_vanished)?;
+        }
+        tracing::info!(
+            table = %table.name, scope = %scope.key(), pages = report.pages, inserted = report.rows.inserted,
+            updated = report.rows.updated, unchanged = report.rows.unchanged, "table synced"
+        );
+        Ok(report)
+    }
+}
+
+/// `cursor - lookback`, as RFC 3339; `None` without a cursor (first run: read everything).
+fn window_start(cursor: Option<&str>, lookback: std::time::Duration) -> Option<String> {
+    let cursor = cursor?;
+    let Some(at) = DateTime::new(cursor).timestamp() else { return Some(cursor.to_owned()) };
+    let span = jiff::SignedDuration::try_from(lookback).unwrap_or(jiff::SignedDuration::ZERO);
+    Some(at.checked_sub(span).unwrap_or(at).to_string())
+}
+
+/// Whether `value` is after `current` (as instants when both parse, else as text).
+fn later(value: &str, current: Option<&str>) -> bool {
+    let Some(current) = current else { return true };
+    match (DateTime::new(value).timestamp(), DateTime::new(current).timestamp()) {
+        (Some(a), Some(b)) => a > b,
+        _ => value > current,
+    }
+}
