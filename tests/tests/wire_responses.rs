@@ -94,6 +94,11 @@ async fn paged_action_streams_items_across_pages() -> TestResult {
     let items: Vec<models::Item> = client(&server).await?.list_items().top(2).into_stream().try_collect().await?;
     let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(ids, ["1", "2", "3"]);
+    // The same, page by page (what a sync engine commits at a time).
+    let pages: Vec<_> = client(&server).await?.list_items().into_pages().try_collect().await?;
+    let sizes: Vec<usize> = pages.iter().map(|p| p.items.len()).collect();
+    assert_eq!(sizes, [2, 1]);
+    assert!(pages[0].next_link.as_deref().is_some_and(|l| l.ends_with("page=2")));
     Ok(())
 }
 

@@ -421,6 +421,18 @@ impl GetGroupMembers<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::GetUserResponse>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(GetGroupMembers, models::GetGroupMembersResponse);
 static REMOVE_MEMBER_FROM_GROUP: Operation = crate::operation(

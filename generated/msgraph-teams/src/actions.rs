@@ -151,6 +151,16 @@ impl ListTeams<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::Group>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(ListTeams, models::GroupCollection);
 static GET_TEAM: Operation = crate::operation(
@@ -236,6 +246,16 @@ impl ListChannels<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::Channel>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(ListChannels, models::ChannelCollection);
 static LIST_MEMBERS: Operation = crate::operation(
@@ -295,6 +315,18 @@ impl ListMembers<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::ConversationMember>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(ListMembers, models::ConversationMemberCollection);
 static LIST_CHANNEL_MESSAGES: Operation = crate::operation(
@@ -344,6 +376,16 @@ impl ListChannelMessages<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::ChatMessage>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(ListChannelMessages, models::ChatMessageCollection);
 static LIST_MESSAGE_REPLIES: Operation = crate::operation(
@@ -384,6 +426,16 @@ impl ListMessageReplies<'_> {
     pub fn into_stream(self) -> connector_runtime::ItemStream<models::ChatMessage> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::ChatMessage>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })

@@ -2643,6 +2643,18 @@ impl ContactGetItemsV2<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::ContactResponseV2>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(
     ContactGetItemsV2, models::EntityListResponseContactResponseV2

@@ -308,6 +308,16 @@ impl GetAllTaskFoldersV2<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::TaskFolder>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(
     GetAllTaskFoldersV2, models::GetAllTaskFoldersV2Response
@@ -433,6 +443,16 @@ impl GetAllTaskGroupsV2<'_> {
     pub fn into_stream(self) -> connector_runtime::ItemStream<models::TaskGroup> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::TaskGroup>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })
@@ -566,6 +586,16 @@ impl GetTaskFoldersInGroupV2<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::TaskFolder>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(
     GetTaskFoldersInGroupV2, models::GetAllTaskFoldersV2Response
@@ -650,6 +680,16 @@ impl GetAllTasksV2<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::TaskOs>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(GetAllTasksV2, models::GetAllTasksV2Response);
 static GET_TASKS_IN_FOLDER_V2: Operation = crate::operation(
@@ -703,6 +743,16 @@ impl GetTasksInFolderV2<'_> {
     pub fn into_stream(self) -> connector_runtime::ItemStream<models::TaskOs> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::TaskOs>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })

@@ -364,6 +364,18 @@ impl ListTasksV3<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::GetTaskResponseV2>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(ListTasksV3, models::ListTasksResponseV2);
 static LIST_MY_TASKS_V2: Operation = crate::operation(
@@ -391,6 +403,18 @@ impl ListMyTasksV2<'_> {
     ) -> connector_runtime::ItemStream<models::GetTaskResponseV2> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::GetTaskResponseV2>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })

@@ -1774,6 +1774,18 @@ impl GetMessagesFromChannel<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::OnNewChannelMessageResponseItem>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(
     GetMessagesFromChannel, models::GetMessagesFromChannelResponse
@@ -2153,6 +2165,18 @@ impl ListOfferShiftRequests<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::OfferShiftRequestResponse>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(
     ListOfferShiftRequests, models::ListOfferShiftRequestsResponse
@@ -2272,6 +2296,18 @@ impl ListOpenShiftChangeRequests<'_> {
     ) -> connector_runtime::ItemStream<models::OpenShiftChangeRequestResponse> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::OpenShiftChangeRequestResponse>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })
@@ -2400,6 +2436,18 @@ impl ListOpenShifts<'_> {
     ) -> connector_runtime::ItemStream<models::OpenShiftResponse> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::OpenShiftResponse>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })
@@ -2556,6 +2604,18 @@ impl ListSchedulingGroups<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::SchedulingGroupResponse>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(
     ListSchedulingGroups, models::ListSchedulingGroupsResponse
@@ -2639,6 +2699,16 @@ impl ListShifts<'_> {
     pub fn into_stream(self) -> connector_runtime::ItemStream<models::ShiftResponse> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::ShiftResponse>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })
@@ -2744,6 +2814,18 @@ impl ListSwapShiftsChangeRequests<'_> {
     ) -> connector_runtime::ItemStream<models::SwapShiftsChangeRequestResponse> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::SwapShiftsChangeRequestResponse>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })
@@ -2862,6 +2944,18 @@ impl ListTimeOffReasons<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::GetTimeOffReasonsResponseValueItem>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(ListTimeOffReasons, models::GetTimeOffReasonsResponse);
 static LIST_TIME_OFF_REQUESTS: Operation = crate::operation(
@@ -2907,6 +3001,18 @@ impl ListTimeOffRequests<'_> {
     ) -> connector_runtime::ItemStream<models::TimeOffRequestResponse> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<
+        connector_runtime::Page<models::TimeOffRequestResponse>,
+    > {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })

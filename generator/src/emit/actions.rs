@@ -146,6 +146,11 @@ fn action(op: &Operation, types: &[NamedType]) -> (TokenStream, TokenStream) {
             pub fn into_stream(self) -> connector_runtime::ItemStream<#item> {
                 self.request().into_stream(connector_runtime::Paging { items: #items, next_link: #next })
             }
+
+            /// Sends the request and streams whole pages (items and next link), following next links.
+            pub fn into_pages(self) -> connector_runtime::ItemStream<connector_runtime::Page<#item>> {
+                self.request().into_pages(connector_runtime::Paging { items: #items, next_link: #next })
+            }
         }
     });
     let status_enum = match &op.response {

@@ -54,5 +54,15 @@ impl ListWidgets<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::Widget>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(ListWidgets, models::ListWidgetsResponse);

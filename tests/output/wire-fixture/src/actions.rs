@@ -255,6 +255,16 @@ impl ListItems<'_> {
                 next_link: "@odata.nextLink",
             })
     }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::Item>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
 }
 connector_runtime::into_future!(ListItems, models::ItemPage);
 static CREATE_ITEM: Operation = crate::operation(
@@ -359,6 +369,16 @@ impl ListItemsLegacy<'_> {
     pub fn into_stream(self) -> connector_runtime::ItemStream<models::Item> {
         self.request()
             .into_stream(connector_runtime::Paging {
+                items: "value",
+                next_link: "@odata.nextLink",
+            })
+    }
+    /// Sends the request and streams whole pages (items and next link), following next links.
+    pub fn into_pages(
+        self,
+    ) -> connector_runtime::ItemStream<connector_runtime::Page<models::Item>> {
+        self.request()
+            .into_pages(connector_runtime::Paging {
                 items: "value",
                 next_link: "@odata.nextLink",
             })
