@@ -1,0 +1,134 @@
+//! One teams-sync run: teams, then per team its channels and members, then per channel its messages, then per
+//! message its replies. Parents that answer 403 or 404 are skipped and reported, not fatal.
+
+use std::time::Duration;
+
+use connector_runtime::ErrorKind;
+use connector_sync::{Engine, Scope, Sink, TableReport};
+
+use crate::source::GraphSource;
+use crate::tables;
+
+/// What to sync.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Only these teams (all teams when empty).
+    pub teams: Vec<String>,
+    /// Only these channels (all channels of each team when empty).
+    pub channels: Vec<String>,
+    /// How far before the stored cursor incremental tables read again.
+    pub lookback: Duration,
+    /// Most pages per table run.
+    pub max_pages: Option<usize>,
+    /// Also sync replies of each message.
+    pub replies: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            teams: Vec::new(),
+            channels: Vec::new(),
+            lookback: Duration::from_secs(300),
+            max_pages: None,
+            replies: true,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default)]
+pub struct RunSummary {
+    /// One report per table run: (table, scope key, report).
+    pub tables: Vec<(String, String, TableReport)>,
+    /// Parents skipped, with why (403: missing permission or consent; 404: unknown id).
+    pub skipped: Vec<(String, String)>,
+}
+
+impl RunSummary {
+    /// Rows inserted, updated and unchanged across all tables.
+    pub fn totals(&self) -> (usize, usize, usize) {
+        self.tables
+            .iter()
+            .fold((0, 0, 0), |(i, u, n), (_, _, r)| (i + r.rows.inserted, u + r.rows.updated, n + r.rows.unchanged))
+    }
+}
+
+/// Runs every table once.
+pub async fn run(
+    source: &GraphSource,
+    sink: &mut dyn Sink,
+    options: &RunOptions,
+) -> connector_runtime::Result<RunSummary> {
+    let mut summary = RunSummary::default();
+    let root = Scope::root();
+    let mut engine = Engine::new(source, sink);
+    if let Some(pages) = options.max_pages {
+        engine = engine.with_max_pages(pages);
+    }
+    let team_ids = if options.teams.is_empty() {
+        let report = engine.sync(&tables::teams(), &root).await?;
+        summary.tables.push(("teams".into(), String::new(), report));
+        source.discover("teams", &root).await?
+    } else {
+        options.teams.clone()
+    };
+    for team in team_ids {
+        let team_scope = root.child("team_id", &team);
+        let mut team_ok = true;
+        for table in [tables::channels(), tables::members()] {
+            match engine.sync(&table, &team_scope).await {
+                Ok(report) => summary.tables.push((table.name.clone(), team_scope.key(), report)),
+                Err(err) if skippable(&err) => {
+                    summary.skipped.push((format!("team {team}"), reason(&err)));
+                    team_ok = false;
+                    break;
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        if !team_ok {
+            continue;
+        }
+        let channel_ids = if options.channels.is_empty() {
+            source.discover("channels", &team_scope).await?
+        } else {
+            options.channels.clone()
+        };
+        for channel in channel_ids {
+            let channel_scope = team_scope.child("channel_id", &channel);
+            match engine.sync(&tables::messages(options.lookback), &channel_scope).await {
+                Ok(report) => summary.tables.push(("messages".into(), channel_scope.key(), report)),
+                Err(err) if skippable(&err) => {
+                    summary.skipped.push((format!("channel {channel}"), reason(&err)));
+                    continue;
+                }
+                Err(err) => return Err(err),
+            }
+            if !options.replies {
+                continue;
+            }
+            for message in source.discover("messages", &channel_scope).await? {
+                let message_scope = channel_scope.child("parent_message_id", &message);
+                match engine.sync(&tables::message_replies(options.lookback), &message_scope).await {
+                    Ok(report) => summary.tables.push(("message_replies".into(), message_scope.key(), report)),
+                    Err(err) if skippable(&err) => summary.skipped.push((format!("message {message}"), reason(&err))),
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+    }
+    Ok(summary)
+}
+
+fn skippable(err: &connector_runtime::Error) -> bool {
+    err.kind() == ErrorKind::Status && err.status().is_some_and(|s| s.as_u16() == 403 || s.as_u16() == 404)
+}
+
+fn reason(err: &connector_runtime::Error) -> String {
+    match err.status().map(|s| s.as_u16()) {
+        Some(403) => format!("403: missing permission or consent ({})", err.service_message().unwrap_or("forbidden")),
+        Some(404) => "404: unknown id".to_owned(),
+        _ => err.to_string(),
+    }
+}
