@@ -4,6 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::slots::{Slots, conditional_imports, form_fields, slots};
 use super::tokens::{Scope, doc_attrs, doc_text, ident, rust_type};
 use crate::model::ir::{Body, Location, NamedType, Operation, Param, ResponseKind, StatusVariant, TypeRef};
 use crate::model::naming::unraw;
@@ -16,18 +17,7 @@ pub(crate) fn actions(operations: &[Operation], types: &[NamedType]) -> TokenStr
         }
         #(#items)*
     };
-    // Import only what the actions use, so a crate without path parameters or models has no unused imports.
-    let rendered = items.to_string();
-    let encoding = rendered.contains("UrlEncoding").then(|| {
-        quote!(
-            use connector_runtime::UrlEncoding;
-        )
-    });
-    let models = rendered.contains("models ::").then(|| {
-        quote!(
-            use crate::models;
-        )
-    });
+    let (encoding, models) = conditional_imports(&items);
     quote! {
         //! One method on [`Client`](crate::Client) per action, and its request builder.
         #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
@@ -43,12 +33,6 @@ pub(crate) fn actions(operations: &[Operation], types: &[NamedType]) -> TokenStr
     }
 }
 
-/// A builder field: the Rust type stored, and whether the method takes it as an argument.
-struct Slot<'p> {
-    param: &'p Param,
-    ty: TokenStream,
-}
-
 /// The `Client` method of an operation, and its descriptor, builder and response enum.
 fn action(op: &Operation, types: &[NamedType]) -> (TokenStream, TokenStream) {
     let static_name = ident(&op.static_name);
@@ -59,50 +43,7 @@ fn action(op: &Operation, types: &[NamedType]) -> (TokenStream, TokenStream) {
     let http_method = format_ident!("{}", op.method.as_str());
     let safe = op.safe.then(|| quote!(.safe()));
 
-    let params: Vec<Slot<'_>> = op
-        .params
-        .iter()
-        .chain(form_fields(&op.body))
-        .filter(|p| p.fixed.is_none())
-        .map(|param| Slot { param, ty: rust_type(&param.ty, types, Scope::Outside) })
-        .collect();
-    let (required, optional): (Vec<&Slot<'_>>, Vec<&Slot<'_>>) = params.iter().partition(|s| s.param.required);
-
-    // Method arguments: strings as `impl Into<String>`, everything else as its type.
-    let args = required.iter().map(|s| {
-        let name = ident(&s.param.rust_name);
-        if s.param.ty == TypeRef::String {
-            quote!(#name: impl Into<String>)
-        } else {
-            let ty = &s.ty;
-            quote!(#name: #ty)
-        }
-    });
-    let mut inits: Vec<TokenStream> = required
-        .iter()
-        .map(|s| {
-            let name = ident(&s.param.rust_name);
-            if s.param.ty == TypeRef::String { quote!(#name: #name.into()) } else { quote!(#name) }
-        })
-        .collect();
-    inits.extend(optional.iter().map(|s| {
-        let name = ident(&s.param.rust_name);
-        quote!(#name: None)
-    }));
-    let mut fields: Vec<TokenStream> = required
-        .iter()
-        .map(|s| {
-            let name = ident(&s.param.rust_name);
-            let ty = &s.ty;
-            quote!(#name: #ty)
-        })
-        .collect();
-    fields.extend(optional.iter().map(|s| {
-        let name = ident(&s.param.rust_name);
-        let ty = &s.ty;
-        quote!(#name: Option<#ty>)
-    }));
-    let setters = optional.iter().map(|s| setter(s.param, &s.ty));
+    let Slots { args, mut inits, mut fields, setters } = slots(op.params.iter().chain(form_fields(&op.body)), types);
 
     // The body, when it is one value (JSON, bytes, text).
     let mut body_arg = None;
@@ -133,7 +74,7 @@ fn action(op: &Operation, types: &[NamedType]) -> (TokenStream, TokenStream) {
             });
         }
     }
-    let args = args.chain(body_arg);
+    let args = args.into_iter().chain(body_arg);
 
     let request_calls = op.params.iter().map(param_call).chain(body_calls(&op.body));
     let (output, send) = response(op, types);
@@ -235,13 +176,6 @@ pub(crate) fn setter(param: &Param, ty: &TokenStream) -> TokenStream {
             self.#name = Some(value);
             self
         }
-    }
-}
-
-fn form_fields(body: &Option<Body>) -> impl Iterator<Item = &Param> {
-    match body {
-        Some(Body::Form { fields, .. }) => fields.iter(),
-        _ => [].iter(),
     }
 }
 

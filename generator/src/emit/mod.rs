@@ -7,6 +7,7 @@
 mod actions;
 mod crate_files;
 mod models;
+mod slots;
 mod tokens;
 mod triggers;
 

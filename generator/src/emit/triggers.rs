@@ -4,25 +4,16 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::actions::{param_call, setter};
+use super::actions::param_call;
+use super::slots::{Slots, conditional_imports, form_fields, slots};
 use super::tokens::{Scope, doc_attrs, doc_text, ident, rust_type};
-use crate::model::ir::{Body, NamedType, Param, Trigger, TriggerKind, TriggerShape, TypeRef};
+use crate::model::ir::{Body, NamedType, Trigger, TriggerKind, TriggerShape, TypeRef};
 use crate::model::naming::unraw;
 
 pub(crate) fn triggers(triggers: &[Trigger], types: &[NamedType]) -> TokenStream {
     let (methods, items): (Vec<TokenStream>, Vec<TokenStream>) = triggers.iter().map(|t| trigger(t, types)).unzip();
     let items: TokenStream = items.into_iter().collect();
-    let rendered = items.to_string();
-    let encoding = rendered.contains("UrlEncoding").then(|| {
-        quote!(
-            use connector_runtime::UrlEncoding;
-        )
-    });
-    let models = rendered.contains("models ::").then(|| {
-        quote!(
-            use crate::models;
-        )
-    });
+    let (encoding, models) = conditional_imports(&items);
     quote! {
         //! The connector's triggers. Each is a type implementing
         //! [`connector_runtime::trigger::Trigger`]: poll it with `connector_runtime::trigger::Poller`, or subscribe
@@ -67,43 +58,7 @@ fn trigger(trigger: &Trigger, types: &[NamedType]) -> (TokenStream, TokenStream)
     let path = &op.path;
     let http_method = quote::format_ident!("{}", op.method.as_str());
 
-    let params: Vec<&Param> = op.params.iter().chain(form_fields(&op.body)).filter(|p| p.fixed.is_none()).collect();
-    let (required, optional): (Vec<&Param>, Vec<&Param>) = params.iter().partition(|p| p.required);
-    let slot_type = |p: &Param| rust_type(&p.ty, types, Scope::Outside);
-    let args = required.iter().map(|p| {
-        let n = ident(&p.rust_name);
-        if p.ty == TypeRef::String {
-            quote!(#n: impl Into<String>)
-        } else {
-            let ty = slot_type(p);
-            quote!(#n: #ty)
-        }
-    });
-    let mut inits: Vec<TokenStream> = required
-        .iter()
-        .map(|p| {
-            let n = ident(&p.rust_name);
-            if p.ty == TypeRef::String { quote!(#n: #n.into()) } else { quote!(#n) }
-        })
-        .collect();
-    inits.extend(optional.iter().map(|p| {
-        let n = ident(&p.rust_name);
-        quote!(#n: None)
-    }));
-    let mut fields: Vec<TokenStream> = required
-        .iter()
-        .map(|p| {
-            let n = ident(&p.rust_name);
-            let ty = slot_type(p);
-            quote!(#n: #ty)
-        })
-        .collect();
-    fields.extend(optional.iter().map(|p| {
-        let n = ident(&p.rust_name);
-        let ty = slot_type(p);
-        quote!(#n: Option<#ty>)
-    }));
-    let setters = optional.iter().map(|p| setter(p, &slot_type(p)));
+    let Slots { args, mut inits, mut fields, setters } = slots(op.params.iter().chain(form_fields(&op.body)), types);
 
     // A JSON body is kept whole (default: the model's defaults); webhooks get the callback URL written into it.
     let mut body_setter = None;
@@ -251,11 +206,4 @@ fn trigger(trigger: &Trigger, types: &[NamedType]) -> (TokenStream, TokenStream)
         }
     };
     (method, items)
-}
-
-fn form_fields(body: &Option<Body>) -> impl Iterator<Item = &Param> {
-    match body {
-        Some(Body::Form { fields, .. }) => fields.iter(),
-        _ => [].iter(),
-    }
 }
