@@ -18,6 +18,7 @@ use url::Url;
 
 use crate::auth::{ApiKey, ApiKeyLocation, Basic, Credential, Secret, StaticToken, TokenCache};
 use crate::operation::{ApiKeyIn, Operation};
+use crate::stats::{CallStats, Counters};
 use crate::{Error, ErrorKind, Request, Result, RetryPolicy};
 
 /// The default limit on a response body (64 MiB).
@@ -67,6 +68,7 @@ struct Config {
     attempt_timeout: Duration,
     deadline: Option<Duration>,
     max_response_bytes: usize,
+    counters: Arc<Counters>,
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +139,7 @@ impl Connection {
                 attempt_timeout: Duration::from_secs(100),
                 deadline: None,
                 max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                counters: Arc::new(Counters::default()),
             }),
         })
     }
@@ -215,6 +218,15 @@ impl Connection {
     /// The runtime URL or direct base URL.
     pub fn base_url(&self) -> &Url {
         &self.inner.base
+    }
+
+    /// What this connection (and every clone of it) has sent so far: requests, retries, throttled waits.
+    pub fn stats(&self) -> CallStats {
+        self.inner.counters.snapshot()
+    }
+
+    pub(crate) fn counters(&self) -> &Counters {
+        &self.inner.counters
     }
 
     /// Starts a request for `operation`.

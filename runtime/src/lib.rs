@@ -41,6 +41,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod stats;
 mod transport;
 pub mod trigger;
 
@@ -54,6 +55,7 @@ pub use request::Request;
 pub use response::{Response, decode_json};
 pub use retry::{RetryPolicy, is_transient_status, retry_after};
 pub use secret::Secret;
+pub use stats::CallStats;
 
 #[doc(hidden)]
 pub use model::open_enum::__deserialize_open_enum;

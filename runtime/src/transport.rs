@@ -118,6 +118,7 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
             }
         }
         tracing::debug!(attempt, "sending");
+        p.conn.counters().request();
         // The timeout covers connecting, sending and reading the whole body.
         let outcome = tokio::time::timeout(timeout, attempt_once(p.conn.http(), request, p.conn.max_response_bytes()))
             .await
@@ -164,6 +165,7 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
                 None => Err(error),
             };
         }
+        p.conn.counters().retry(asked.is_some());
         tracing::info!(attempt, wait_ms = wait.as_millis() as u64, reason = %error, "retrying");
         tokio::time::sleep(wait).await;
     }

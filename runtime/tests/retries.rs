@@ -31,8 +31,11 @@ async fn waits_for_retry_after_seconds_on_429_then_succeeds() -> TestResult {
         .mount(&server)
         .await;
     let started = Instant::now();
-    let response = hub(&server).await?.request(&GET_ITEMS).send_json::<serde_json::Value>().await?;
+    let conn = hub(&server).await?;
+    let response = conn.request(&GET_ITEMS).send_json::<serde_json::Value>().await?;
     assert_eq!(response.body()["ok"], true);
+    let stats = conn.stats();
+    assert_eq!((stats.requests, stats.retries, stats.throttled_waits), (2, 1, 1), "{stats:?}");
     assert!(started.elapsed() >= Duration::from_millis(950), "did not wait: {:?}", started.elapsed());
     assert_eq!(server.received_requests().await.unwrap_or_default().len(), 2);
     Ok(())

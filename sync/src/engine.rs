@@ -38,12 +38,19 @@ pub struct Engine<'a> {
     source: &'a dyn Source,
     sink: &'a mut dyn Sink,
     max_pages: Option<usize>,
+    start: Option<String>,
 }
 
 impl<'a> Engine<'a> {
     /// An engine reading from `source` and writing to `sink`.
     pub fn new(source: &'a dyn Source, sink: &'a mut dyn Sink) -> Self {
-        Engine { source, sink, max_pages: None }
+        Engine { source, sink, max_pages: None, start: None }
+    }
+
+    /// Where incremental tables without a stored cursor start (an RFC 3339 date-time); default: everything.
+    pub fn with_start(mut self, start: Option<String>) -> Self {
+        self.start = start;
+        self
     }
 
     /// Reads at most `pages` pages per table run (the rest waits for the next run).
@@ -58,7 +65,11 @@ impl<'a> Engine<'a> {
         let stored = self.sink.cursor(table, scope)?;
         let (since, cursor_field) = match &table.mode {
             Mode::Incremental { cursor_field, lookback } => {
-                (window_start(stored.as_deref(), *lookback), Some(cursor_field))
+                let since = match &stored {
+                    Some(cursor) => window_start(Some(cursor), *lookback),
+                    None => self.start.clone(),
+                };
+                (since, Some(cursor_field))
             }
             Mode::Snapshot { .. } => (None, None),
         };

@@ -172,3 +172,17 @@ async fn snapshots_report_and_optionally_delete_vanished_rows() -> TestResult {
     assert_eq!(dump(&sink).len(), 24, "deleted");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_start_date_limits_the_first_run() -> TestResult {
+    let source = FakeSource::new(10);
+    seed(&source);
+    let mut sink = SqliteSink::in_memory()?;
+    let report = Engine::new(&source, &mut sink)
+        .with_start(Some("2026-11-01T10:19:30Z".to_owned()))
+        .sync(&messages(), &scope())
+        .await?;
+    assert_eq!(report.rows.inserted, 5, "m20..m24 only");
+    assert_eq!(report.skipped_old, 20);
+    Ok(())
+}

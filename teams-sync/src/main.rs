@@ -40,6 +40,9 @@ struct Cli {
     /// Skip replies.
     #[arg(long)]
     no_replies: bool,
+    /// Where messages and replies start on the first run: an RFC 3339 date-time or a date (YYYY-MM-DD).
+    #[arg(long)]
+    start_date: Option<String>,
     /// The SQLite database file.
     #[arg(long, default_value = "teams.db")]
     db: PathBuf,
@@ -78,21 +81,88 @@ async fn sync(cli: Cli) -> Result<(), String> {
     let connection = connection.with_credential(credential).with_scopes([scope]);
     let source = GraphSource::new(connector_msgraph_teams::Client::new(connection), cli.top);
     let mut sink = SqliteSink::open(&cli.db).map_err(|e| e.to_string())?;
+    let start_date = cli.start_date.as_deref().map(start_of).transpose()?;
     let options = RunOptions {
         teams: cli.teams,
         channels: cli.channels,
         lookback: Duration::from_secs(cli.lookback),
         max_pages: cli.max_pages,
         replies: !cli.no_replies,
+        start_date,
     };
-    let summary = run(&source, &mut sink, &options).await.map_err(|err| explain(&err))?;
+    let bars = ProgressBars::new();
+    let summary = run(&source, &mut sink, &options, &|table, _scope, report| bars.record(table, report))
+        .await
+        .map_err(|err| explain(&err))?;
+    bars.finish();
     let (inserted, updated, unchanged) = summary.totals();
+    let stats = source.stats();
     println!("{} table runs: {inserted} rows inserted, {updated} updated, {unchanged} unchanged", summary.tables.len());
+    println!(
+        "{} requests ({} retries, {} throttled waits); {} parents skipped",
+        stats.requests,
+        stats.retries,
+        stats.throttled_waits,
+        summary.skipped.len()
+    );
     for (parent, why) in &summary.skipped {
         println!("skipped {parent}: {why}");
     }
     println!("database: {}", cli.db.display());
     Ok(())
+}
+
+/// `YYYY-MM-DD` or an RFC 3339 date-time, as the RFC 3339 start of the window.
+fn start_of(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if let Some(ts) = connector_runtime::model::DateTime::new(text).timestamp() {
+        return Ok(ts.to_string());
+    }
+    match connector_runtime::model::Date::new(text).date() {
+        Some(date) if text.len() == 10 => Ok(format!("{date}T00:00:00Z")),
+        _ => {
+            Err(format!("--start-date `{text}` is neither a date (2026-11-01) nor a date-time (2026-11-01T08:00:00Z)"))
+        }
+    }
+}
+
+/// One progress bar per table, counting rows written.
+struct ProgressBars {
+    multi: indicatif::MultiProgress,
+    bars: Vec<(&'static str, indicatif::ProgressBar)>,
+}
+
+impl ProgressBars {
+    fn new() -> Self {
+        let multi = indicatif::MultiProgress::new();
+        let style = indicatif::ProgressStyle::with_template("{prefix:>16} {spinner} {pos} rows {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+        let bars = ["teams", "channels", "members", "messages", "message_replies"]
+            .into_iter()
+            .map(|table| {
+                let bar = multi.add(indicatif::ProgressBar::new_spinner());
+                bar.set_style(style.clone());
+                bar.set_prefix(table);
+                (table, bar)
+            })
+            .collect();
+        ProgressBars { multi, bars }
+    }
+
+    fn record(&self, table: &str, report: &connector_sync::TableReport) {
+        if let Some((_, bar)) = self.bars.iter().find(|(name, _)| *name == table) {
+            let rows = report.rows.inserted + report.rows.updated + report.rows.unchanged;
+            bar.inc(rows as u64);
+            bar.set_message(format!("(+{} new, {} updated)", report.rows.inserted, report.rows.updated));
+        }
+    }
+
+    fn finish(&self) {
+        for (_, bar) in &self.bars {
+            bar.finish();
+        }
+        let _ = self.multi.clear();
+    }
 }
 
 /// A sentence for the common failures instead of a stack of causes.

@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub max_pages: Option<usize>,
     /// Also sync replies of each message.
     pub replies: bool,
+    /// Where messages and replies start on a first run (RFC 3339); default: everything.
+    pub start_date: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -32,6 +34,7 @@ impl Default for RunOptions {
             lookback: Duration::from_secs(300),
             max_pages: None,
             replies: true,
+            start_date: None,
         }
     }
 }
@@ -54,21 +57,25 @@ impl RunSummary {
     }
 }
 
+/// Called after each table run with the table, its scope and what it did (for progress display).
+pub type Progress<'a> = &'a (dyn Fn(&str, &str, &TableReport) + Sync);
+
 /// Runs every table once.
 pub async fn run(
     source: &GraphSource,
     sink: &mut dyn Sink,
     options: &RunOptions,
+    progress: Progress<'_>,
 ) -> connector_runtime::Result<RunSummary> {
-    let mut summary = RunSummary::default();
+    let mut summary = Summary { inner: RunSummary::default(), progress };
     let root = Scope::root();
-    let mut engine = Engine::new(source, sink);
+    let mut engine = Engine::new(source, sink).with_start(options.start_date.clone());
     if let Some(pages) = options.max_pages {
         engine = engine.with_max_pages(pages);
     }
     let team_ids = if options.teams.is_empty() {
         let report = engine.sync(&tables::teams(), &root).await?;
-        summary.tables.push(("teams".into(), String::new(), report));
+        summary.push(("teams".into(), String::new(), report));
         source.discover("teams", &root).await?
     } else {
         options.teams.clone()
@@ -78,9 +85,9 @@ pub async fn run(
         let mut team_ok = true;
         for table in [tables::channels(), tables::members()] {
             match engine.sync(&table, &team_scope).await {
-                Ok(report) => summary.tables.push((table.name.clone(), team_scope.key(), report)),
+                Ok(report) => summary.push((table.name.clone(), team_scope.key(), report)),
                 Err(err) if skippable(&err) => {
-                    summary.skipped.push((format!("team {team}"), reason(&err)));
+                    summary.inner.skipped.push((format!("team {team}"), reason(&err)));
                     team_ok = false;
                     break;
                 }
@@ -98,9 +105,9 @@ pub async fn run(
         for channel in channel_ids {
             let channel_scope = team_scope.child("channel_id", &channel);
             match engine.sync(&tables::messages(options.lookback), &channel_scope).await {
-                Ok(report) => summary.tables.push(("messages".into(), channel_scope.key(), report)),
+                Ok(report) => summary.push(("messages".into(), channel_scope.key(), report)),
                 Err(err) if skippable(&err) => {
-                    summary.skipped.push((format!("channel {channel}"), reason(&err)));
+                    summary.inner.skipped.push((format!("channel {channel}"), reason(&err)));
                     continue;
                 }
                 Err(err) => return Err(err),
@@ -111,14 +118,29 @@ pub async fn run(
             for message in source.discover("messages", &channel_scope).await? {
                 let message_scope = channel_scope.child("parent_message_id", &message);
                 match engine.sync(&tables::message_replies(options.lookback), &message_scope).await {
-                    Ok(report) => summary.tables.push(("message_replies".into(), message_scope.key(), report)),
-                    Err(err) if skippable(&err) => summary.skipped.push((format!("message {message}"), reason(&err))),
+                    Ok(report) => summary.push(("message_replies".into(), message_scope.key(), report)),
+                    Err(err) if skippable(&err) => {
+                        summary.inner.skipped.push((format!("message {message}"), reason(&err)))
+                    }
                     Err(err) => return Err(err),
                 }
             }
         }
     }
-    Ok(summary)
+    Ok(summary.inner)
+}
+
+/// The summary being built, reporting each table run as it lands.
+struct Summary<'a> {
+    inner: RunSummary,
+    progress: Progress<'a>,
+}
+
+impl Summary<'_> {
+    fn push(&mut self, (table, scope, report): (String, String, TableReport)) {
+        (self.progress)(&table, &scope, &report);
+        self.inner.tables.push((table, scope, report));
+    }
 }
 
 fn skippable(err: &connector_runtime::Error) -> bool {

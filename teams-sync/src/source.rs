@@ -23,6 +23,11 @@ impl GraphSource {
         GraphSource { client, top }
     }
 
+    /// Requests, retries and throttled waits so far (shared by every call of this source).
+    pub fn stats(&self) -> connector_runtime::CallStats {
+        self.client.connection().stats()
+    }
+
     fn message_top(&self) -> i32 {
         self.top.unwrap_or(50).clamp(1, 50)
     }

@@ -99,7 +99,7 @@ fn count(sink: &SqliteSink, table: &str) -> i64 {
 async fn first_run_copies_everything_and_reports_the_forbidden_team() -> TestResult {
     let server = fake_graph(false).await;
     let mut sink = SqliteSink::in_memory()?;
-    let summary = run(&source(&server)?, &mut sink, &RunOptions::default()).await?;
+    let summary = run(&source(&server)?, &mut sink, &RunOptions::default(), &|_, _, _| {}).await?;
     assert_eq!((count(&sink, "teams"), count(&sink, "channels"), count(&sink, "members")), (2, 1, 1));
     assert_eq!((count(&sink, "messages"), count(&sink, "message_replies")), (3, 1));
     assert_eq!(summary.skipped.len(), 1);
@@ -115,9 +115,9 @@ async fn first_run_copies_everything_and_reports_the_forbidden_team() -> TestRes
 async fn second_run_picks_up_edits_without_duplicates() -> TestResult {
     let first = fake_graph(false).await;
     let mut sink = SqliteSink::in_memory()?;
-    run(&source(&first)?, &mut sink, &RunOptions::default()).await?;
+    run(&source(&first)?, &mut sink, &RunOptions::default(), &|_, _, _| {}).await?;
     let edited = fake_graph(true).await;
-    let summary = run(&source(&edited)?, &mut sink, &RunOptions::default()).await?;
+    let summary = run(&source(&edited)?, &mut sink, &RunOptions::default(), &|_, _, _| {}).await?;
     assert_eq!(count(&sink, "messages"), 3, "no duplicates");
     let body: String = sink.connection().query_row("SELECT body FROM messages WHERE id = 'm2'", [], |r| r.get(0))?;
     assert!(body.contains("second (edited)"), "{body}");
