@@ -14,11 +14,14 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
+/// One root message of a channel, with its replies: (team, channel, message, replies).
+type Thread = (String, String, Value, Vec<Value>);
+
 /// The fake Graph's data and behaviour.
 struct Dataset {
     base: Mutex<String>,
     /// (team, channel) -> root messages, each with its replies.
-    messages: Mutex<Vec<(String, String, Value, Vec<Value>)>>,
+    messages: Mutex<Vec<Thread>>,
     requests: AtomicUsize,
     /// Every `throttle_every`-th request answers 429 with `Retry-After: 0` first.
     throttle_every: usize,
@@ -87,7 +90,7 @@ impl Respond for FakeGraph {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let data = &self.0;
         let n = data.requests.fetch_add(1, Ordering::SeqCst) + 1;
-        if data.throttle_every > 0 && n % data.throttle_every == 0 {
+        if data.throttle_every > 0 && n.is_multiple_of(data.throttle_every) {
             return ResponseTemplate::new(429).insert_header("Retry-After", "0");
         }
         let segments: Vec<&str> = request.url.path().trim_start_matches("/v1.0/").split('/').collect();
