@@ -31,6 +31,9 @@ pub struct TableReport {
     pub cursor: Option<String>,
     /// The run stopped at the page limit: the cursor did not move and vanished rows were not computed.
     pub truncated: bool,
+    /// The time since the last run is longer than the lookback, so writes that landed late in between may have
+    /// been missed; a longer lookback (or a snapshot) catches them.
+    pub lookback_shorter_than_gap: bool,
 }
 
 /// Syncs tables from a [`Source`] into a [`Sink`].
@@ -65,6 +68,17 @@ impl<'a> Engine<'a> {
         let stored = self.sink.cursor(table, scope)?;
         let (since, cursor_field) = match &table.mode {
             Mode::Incremental { cursor_field, lookback } => {
+                if let Some(last) = self.sink.last_run(table, scope)?
+                    && let Some(last) = DateTime::new(&last).timestamp()
+                    && let Ok(gap) = std::time::Duration::try_from(jiff::Timestamp::now().duration_since(last))
+                    && gap > *lookback
+                {
+                    report.lookback_shorter_than_gap = true;
+                    tracing::warn!(
+                        table = %table.name, scope = %scope.key(), gap_secs = gap.as_secs(), lookback_secs = lookback.as_secs(),
+                        "the lookback is shorter than the time since the last run; late writes in between may be missed"
+                    );
+                }
                 let since = match &stored {
                     Some(cursor) => window_start(Some(cursor), *lookback),
                     None => self.start.clone(),

@@ -30,6 +30,12 @@ pub trait Sink {
     /// The stored cursor of `table` in `scope`, if any.
     fn cursor(&mut self, table: &Table, scope: &Scope) -> connector_runtime::Result<Option<String>>;
 
+    /// When the cursor of `table` in `scope` was last written (RFC 3339), if ever. Used to warn when the lookback
+    /// is shorter than the time between runs. The default knows nothing.
+    fn last_run(&mut self, _table: &Table, _scope: &Scope) -> connector_runtime::Result<Option<String>> {
+        Ok(None)
+    }
+
     /// Upserts `rows` (items keyed by the table's key within `scope`) and, when `cursor` is `Some`, stores it, in
     /// one transaction.
     fn apply_page(

@@ -139,6 +139,18 @@ impl Sink for SqliteSink {
             .map_err(sql_error)
     }
 
+    fn last_run(&mut self, table: &Table, scope: &Scope) -> Result<Option<String>> {
+        self.db
+            .query_row(
+                "SELECT updated_at FROM _sync_state WHERE table_name = ?1 AND scope = ?2",
+                (&table.name, scope.key()),
+                |row| row.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(sql_error)
+    }
+
     fn apply_page(
         &mut self,
         table: &Table,

@@ -186,3 +186,21 @@ async fn a_start_date_limits_the_first_run() -> TestResult {
     assert_eq!(report.skipped_old, 20);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_lookback_shorter_than_the_gap_between_runs_is_flagged() -> TestResult {
+    let source = FakeSource::new(10);
+    seed(&source);
+    let mut sink = SqliteSink::in_memory()?;
+    let first = Engine::new(&source, &mut sink).sync(&messages(), &scope()).await?;
+    assert!(!first.lookback_shorter_than_gap, "no previous run");
+    // A table whose lookback is zero: any time since the last run is longer.
+    let mut table = messages();
+    table.mode = Mode::Incremental { cursor_field: "lastModifiedDateTime".to_owned(), lookback: Duration::ZERO };
+    std::thread::sleep(Duration::from_millis(5));
+    let second = Engine::new(&source, &mut sink).sync(&table, &scope()).await?;
+    assert!(second.lookback_shorter_than_gap);
+    let third = Engine::new(&source, &mut sink).sync(&messages(), &scope()).await?;
+    assert!(!third.lookback_shorter_than_gap, "five minutes of lookback covers the gap");
+    Ok(())
+}

@@ -105,6 +105,14 @@ async fn sync(cli: Cli) -> Result<(), String> {
         stats.throttled_waits,
         summary.skipped.len()
     );
+    let late = summary.tables.iter().filter(|(_, _, r)| r.lookback_shorter_than_gap).count();
+    if late > 0 {
+        println!(
+            "warning: for {late} table runs the time since the last run exceeds --lookback ({} s); \
+             writes that landed late in between may be missed",
+            options.lookback.as_secs()
+        );
+    }
     for (parent, why) in &summary.skipped {
         println!("skipped {parent}: {why}");
     }
