@@ -40,6 +40,29 @@ pub(crate) struct Prepared {
     pub(crate) deadline: Option<Duration>,
 }
 
+/// Sends `method` to a link the service handed back (a polling `Location`, a subscription to delete), resolved
+/// by the connection's link rules, with the connection's credentials and no body or extra headers.
+pub(crate) async fn follow_link(
+    conn: &Connection,
+    op: &'static Operation,
+    method: Method,
+    link: &str,
+) -> Result<Response<Bytes>> {
+    let url = conn.resolve_link(link, conn.base_url()).map_err(|e| e.with_operation(op.connector.name, op.id))?;
+    execute(Prepared {
+        conn: conn.clone(),
+        op,
+        method,
+        url,
+        headers: HeaderMap::new(),
+        payload: Payload::Empty,
+        retry: None,
+        attempt_timeout: None,
+        deadline: None,
+    })
+    .await
+}
+
 /// Sends a prepared call and returns the successful response with its whole body, or the error.
 pub(crate) async fn execute(prepared: Prepared) -> Result<Response<Bytes>> {
     let op = prepared.op;

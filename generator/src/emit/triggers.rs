@@ -126,10 +126,7 @@ fn trigger(trigger: &Trigger, types: &[NamedType]) -> (TokenStream, TokenStream)
     }
 
     let calls = op.params.iter().map(param_call);
-    // A trigger's item: the notification payload or poll body as the spec describes it; raw content (file
-    // triggers) arrives as base64 text.
     let item = match &trigger.item {
-        Some(TypeRef::Bytes) => quote!(connector_runtime::model::Base64),
         Some(ty) => rust_type(ty, types, Scope::Outside),
         None => quote!(connector_runtime::serde_json::Value),
     };

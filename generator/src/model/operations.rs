@@ -526,6 +526,8 @@ impl<'a> OperationLowerer<'a, '_> {
                 _ => None,
             },
         };
+        // Raw content (file triggers) arrives in callbacks and poll bodies as base64 text.
+        let item = item.map(|ty| if ty == TypeRef::Bytes { TypeRef::Base64 } else { ty });
         Some((kind, shape, item, url_field))
     }
 

@@ -20,7 +20,7 @@ use reqwest::header::HeaderMap;
 
 use super::{PollState, StateStore, Trigger};
 use crate::retry::retry_after;
-use crate::transport::{Payload, Prepared, execute};
+use crate::transport::follow_link;
 use crate::{Error, ErrorKind, Response, Result};
 
 /// Tuning for a [`Poller`].
@@ -212,23 +212,7 @@ where
         match &state.location {
             None => self.trigger.request(None).send().await,
             Some(location) => {
-                let connection = self.trigger.connection();
-                let operation = self.trigger.operation();
-                let url = connection
-                    .resolve_link(location, connection.base_url())
-                    .map_err(|e| e.with_operation(operation.connector.name, operation.id))?;
-                execute(Prepared {
-                    conn: connection.clone(),
-                    op: operation,
-                    method: Method::GET,
-                    url,
-                    headers: HeaderMap::new(),
-                    payload: Payload::Empty,
-                    retry: None,
-                    attempt_timeout: None,
-                    deadline: None,
-                })
-                .await
+                follow_link(self.trigger.connection(), self.trigger.operation(), Method::GET, location).await
             }
         }
     }

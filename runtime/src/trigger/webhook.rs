@@ -2,11 +2,10 @@
 //! sending `DELETE` to exactly that URL with the same connection.
 
 use reqwest::Method;
-use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 use super::Trigger;
-use crate::transport::{Payload, Prepared, execute};
+use crate::transport::follow_link;
 use crate::{Error, ErrorKind, Result};
 
 /// A webhook registration: what [`subscribe`] returns and [`Subscription::unsubscribe`] needs. Serializable, so
@@ -69,23 +68,8 @@ impl Subscription {
     /// Removes the subscription: `DELETE` to the stored `Location`, with the trigger's connection and no extra
     /// headers. A `Location` on another host is re-routed or refused by the connection's link rules.
     pub async fn unsubscribe<T: Trigger>(&self, trigger: &T) -> Result<()> {
-        let connection = trigger.connection();
         let operation = trigger.operation();
-        let url = connection
-            .resolve_link(&self.location, connection.base_url())
-            .map_err(|e| e.with_operation(operation.connector.name, operation.id))?;
-        execute(Prepared {
-            conn: connection.clone(),
-            op: operation,
-            method: Method::DELETE,
-            url,
-            headers: HeaderMap::new(),
-            payload: Payload::Empty,
-            retry: None,
-            attempt_timeout: None,
-            deadline: None,
-        })
-        .await?;
+        follow_link(trigger.connection(), operation, Method::DELETE, &self.location).await?;
         tracing::info!(operation = operation.id, "webhook unsubscribed");
         Ok(())
     }
