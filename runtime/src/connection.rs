@@ -18,6 +18,7 @@ use url::Url;
 
 use crate::auth::{ApiKey, ApiKeyLocation, Basic, Credential, Secret, StaticToken, TokenCache};
 use crate::operation::{ApiKeyIn, Operation};
+use crate::pacing::Pacer;
 use crate::stats::{CallStats, Counters};
 use crate::{Error, ErrorKind, Request, Result, RetryPolicy};
 
@@ -69,6 +70,7 @@ struct Config {
     deadline: Option<Duration>,
     max_response_bytes: usize,
     counters: Arc<Counters>,
+    pacer: Option<Arc<Pacer>>,
 }
 
 #[derive(Clone, Debug)]
@@ -140,6 +142,7 @@ impl Connection {
                 deadline: None,
                 max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
                 counters: Arc::new(Counters::default()),
+                pacer: None,
             }),
         })
     }
@@ -205,6 +208,16 @@ impl Connection {
         self.update(|c| c.max_response_bytes = limit)
     }
 
+    /// Spaces requests at least `min_interval` apart (retries included), across every clone of this connection.
+    ///
+    /// For bulk jobs that should stay under a service's rate limits rather than lean on 429 and `Retry-After`:
+    /// Microsoft Graph, for example, allows a few requests per second per app and tenant on some endpoints.
+    /// A zero interval turns pacing off.
+    pub fn with_pacing(self, min_interval: Duration) -> Self {
+        let pacer = (!min_interval.is_zero()).then(|| Arc::new(Pacer::new(min_interval)));
+        self.update(|c| c.pacer = pacer)
+    }
+
     /// Uses a caller-built `reqwest::Client` (proxies, custom TLS roots, connection pool settings).
     pub fn with_http_client(self, client: reqwest::Client) -> Self {
         self.update(|c| c.http = client)
@@ -232,6 +245,15 @@ impl Connection {
     /// Starts a request for `operation`.
     pub fn request(&self, operation: &'static Operation) -> Request {
         Request::new(self.clone(), operation)
+    }
+
+    /// Waits for this request's turn when the connection is paced.
+    pub(crate) async fn wait_turn(&self) {
+        if let Some(pacer) = &self.inner.pacer
+            && pacer.wait_turn().await
+        {
+            self.inner.counters.paced_wait();
+        }
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -390,6 +412,7 @@ impl fmt::Debug for Connection {
             .field("retry", &c.retry)
             .field("attempt_timeout", &c.attempt_timeout)
             .field("deadline", &c.deadline)
+            .field("pacing", &c.pacer.as_ref().map(|p| p.interval()))
             .finish_non_exhaustive()
     }
 }

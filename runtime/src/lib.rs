@@ -36,6 +36,7 @@ mod error;
 pub mod model;
 pub mod namespace;
 mod operation;
+mod pacing;
 pub mod paging;
 mod request;
 mod response;

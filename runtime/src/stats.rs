@@ -14,6 +14,9 @@ pub struct CallStats {
     pub retries: u64,
     /// Retries that waited because the service said so (`Retry-After` on 429/503): throttling.
     pub throttled_waits: u64,
+    /// Requests that waited for their turn because the connection is paced
+    /// ([`Connection::with_pacing`](crate::Connection::with_pacing)).
+    pub paced_waits: u64,
 }
 
 #[derive(Debug, Default)]
@@ -21,6 +24,7 @@ pub(crate) struct Counters {
     requests: AtomicU64,
     retries: AtomicU64,
     throttled_waits: AtomicU64,
+    paced_waits: AtomicU64,
 }
 
 impl Counters {
@@ -35,11 +39,16 @@ impl Counters {
         }
     }
 
+    pub(crate) fn paced_wait(&self) {
+        self.paced_waits.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn snapshot(&self) -> CallStats {
         CallStats {
             requests: self.requests.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
             throttled_waits: self.throttled_waits.load(Ordering::Relaxed),
+            paced_waits: self.paced_waits.load(Ordering::Relaxed),
         }
     }
 }

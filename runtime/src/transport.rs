@@ -140,6 +140,7 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
                 *request.body_mut() = Some(body);
             }
         }
+        p.conn.wait_turn().await;
         tracing::debug!(attempt, "sending");
         p.conn.counters().request();
         // The timeout covers connecting, sending and reading the whole body.

@@ -241,3 +241,32 @@ async fn streamed_body_is_never_replayed() -> TestResult {
     assert_eq!(err.attempts(), 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_paced_connection_spaces_requests_and_retries_across_clones() -> TestResult {
+    let server = MockServer::start().await;
+    Mock::given(path("/apim/teams/c1/items"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/apim/teams/c1/items")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let conn = hub(&server).await?.with_pacing(Duration::from_millis(150));
+    let clone = conn.clone();
+    let started = Instant::now();
+    // Two calls on two clones; the first is throttled once, so three requests go out, each in its own slot.
+    conn.request(&GET_ITEMS).send().await?;
+    clone.request(&GET_ITEMS).send().await?;
+    // Only a lower bound: a loaded machine makes this slower, never faster.
+    assert!(started.elapsed() >= Duration::from_millis(300), "not paced: {:?}", started.elapsed());
+    let stats = conn.stats();
+    assert_eq!((stats.requests, stats.retries), (3, 1), "{stats:?}");
+    assert!(stats.paced_waits >= 1, "{stats:?}");
+
+    let unpaced = hub(&server).await?;
+    unpaced.request(&GET_ITEMS).send().await?;
+    unpaced.request(&GET_ITEMS).send().await?;
+    assert_eq!(unpaced.stats().paced_waits, 0);
+    Ok(())
+}
