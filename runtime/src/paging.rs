@@ -12,14 +12,18 @@
 use std::collections::{HashSet, VecDeque};
 use std::pin::Pin;
 
+use std::time::Duration;
+
 use futures::Stream;
 use reqwest::Method;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use url::Url;
 
 use crate::response::decode_json;
 use crate::transport::{Payload, Prepared, execute};
-use crate::{Error, ErrorKind, Request, Result};
+use crate::{Connection, Error, ErrorKind, Operation, Request, Result, RetryPolicy};
 
 /// Where a paged response keeps its items and its next link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,52 +59,8 @@ impl Request {
         let headers = self.extra_headers().clone();
         let (retry, attempt_timeout, deadline) = self.call_options();
         let first = self.prepare();
-        let stream = futures::stream::try_unfold(
-            (first.map(Some), HashSet::new()),
-            move |(next, mut seen): (Result<Option<Prepared>>, HashSet<String>)| {
-                let conn = conn.clone();
-                let headers = headers.clone();
-                let retry = retry.clone();
-                async move {
-                    let Some(prepared) = next? else {
-                        return Ok(None);
-                    };
-                    let url = prepared.url.clone();
-                    seen.insert(url.to_string());
-                    let response = execute(prepared).await?;
-                    let (items, next_link) = split_page::<T>(response.body(), paging)
-                        .map_err(|e| e.with_status(response.status()).with_operation(op.connector.name, op.id))?;
-                    // A link we must not follow fails the *next* poll, so this page's items are still delivered.
-                    let next = match next_link.as_deref() {
-                        None => Ok(None),
-                        Some(link) => conn
-                            .resolve_link(link, &url)
-                            .and_then(|resolved| {
-                                if seen.contains(resolved.as_str()) {
-                                    return Err(Error::new(
-                                        ErrorKind::PagingLoop,
-                                        "the service returned a next link it had already returned",
-                                    ));
-                                }
-                                Ok(Some(Prepared {
-                                    conn: conn.clone(),
-                                    op,
-                                    method: Method::GET,
-                                    url: resolved,
-                                    headers,
-                                    payload: Payload::Empty,
-                                    retry,
-                                    attempt_timeout,
-                                    deadline,
-                                }))
-                            })
-                            .map_err(|e| e.with_operation(op.connector.name, op.id)),
-                    };
-                    Ok(Some((Page { items, next_link }, (next, seen))))
-                }
-            },
-        );
-        Box::pin(stream)
+        let follow = Follow { conn, op, headers, retry, attempt_timeout, deadline };
+        pages_from(first.map(Some), follow, paging)
     }
 
     /// Sends the call and streams the items of all its pages, following next links.
@@ -120,6 +80,105 @@ impl Request {
         });
         Box::pin(stream)
     }
+}
+
+impl Connection {
+    /// Streams pages starting at a next link the service handed back elsewhere, as [`Request::into_pages`] would
+    /// after its first page: a link kept from an interrupted run, or a nested one such as Graph's
+    /// `replies@odata.nextLink` inside an expanded item. `operation` names the call in errors and traces and
+    /// decides its credentials; the link is resolved by [`Connection::resolve_link`] against the base URL, so it
+    /// is refused if it points at another host on a direct connection.
+    pub fn follow_pages<T: DeserializeOwned + Send + 'static>(
+        &self,
+        operation: &'static Operation,
+        link: &str,
+        paging: Paging,
+    ) -> ItemStream<Page<T>> {
+        let follow = Follow {
+            conn: self.clone(),
+            op: operation,
+            headers: HeaderMap::new(),
+            retry: None,
+            attempt_timeout: None,
+            deadline: None,
+        };
+        let first = self
+            .resolve_link(link, self.base_url())
+            .map(|url| Some(follow.prepare(url)))
+            .map_err(|e| e.with_operation(operation.connector.name, operation.id));
+        pages_from(first, follow, paging)
+    }
+}
+
+/// What every page request of one paged call shares.
+#[derive(Clone)]
+struct Follow {
+    conn: Connection,
+    op: &'static Operation,
+    headers: HeaderMap,
+    retry: Option<RetryPolicy>,
+    attempt_timeout: Option<Duration>,
+    deadline: Option<Duration>,
+}
+
+impl Follow {
+    fn prepare(&self, url: Url) -> Prepared {
+        Prepared {
+            conn: self.conn.clone(),
+            op: self.op,
+            method: Method::GET,
+            url,
+            headers: self.headers.clone(),
+            payload: Payload::Empty,
+            retry: self.retry.clone(),
+            attempt_timeout: self.attempt_timeout,
+            deadline: self.deadline,
+        }
+    }
+}
+
+/// Streams pages from `first`, following next links until one is absent.
+fn pages_from<T: DeserializeOwned + Send + 'static>(
+    first: Result<Option<Prepared>>,
+    follow: Follow,
+    paging: Paging,
+) -> ItemStream<Page<T>> {
+    let stream = futures::stream::try_unfold(
+        (first, HashSet::new()),
+        move |(next, mut seen): (Result<Option<Prepared>>, HashSet<String>)| {
+            let follow = follow.clone();
+            async move {
+                let Some(prepared) = next? else {
+                    return Ok(None);
+                };
+                let op = follow.op;
+                let url = prepared.url.clone();
+                seen.insert(url.to_string());
+                let response = execute(prepared).await?;
+                let (items, next_link) = split_page::<T>(response.body(), paging)
+                    .map_err(|e| e.with_status(response.status()).with_operation(op.connector.name, op.id))?;
+                // A link we must not follow fails the *next* poll, so this page's items are still delivered.
+                let next = match next_link.as_deref() {
+                    None => Ok(None),
+                    Some(link) => follow
+                        .conn
+                        .resolve_link(link, &url)
+                        .and_then(|resolved| {
+                            if seen.contains(resolved.as_str()) {
+                                return Err(Error::new(
+                                    ErrorKind::PagingLoop,
+                                    "the service returned a next link it had already returned",
+                                ));
+                            }
+                            Ok(Some(follow.prepare(resolved)))
+                        })
+                        .map_err(|e| e.with_operation(op.connector.name, op.id)),
+                };
+                Ok(Some((Page { items, next_link }, (next, seen))))
+            }
+        },
+    );
+    Box::pin(stream)
 }
 
 /// Splits a page body into its decoded items and its next link.

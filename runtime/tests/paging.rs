@@ -138,3 +138,41 @@ async fn pages_expose_empty_pages_and_links() -> TestResult {
     assert_eq!(pages[1].items, vec![7]);
     Ok(())
 }
+
+#[tokio::test]
+async fn paging_resumes_from_a_link_handed_back_elsewhere() -> TestResult {
+    let server = MockServer::start().await;
+    let base = format!("{}/v1.0", server.uri());
+    Mock::given(path("/v1.0/items"))
+        .and(query_param("page", "2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"value": [3, 4], "@odata.nextLink": format!("{base}/items?page=3")})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1.0/items"))
+        .and(query_param("page", "3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [5]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let conn = Connection::direct(&base)?.with_bearer_token("t");
+    let pages: Vec<connector_runtime::Page<i64>> =
+        conn.follow_pages(&GET_ITEMS, &format!("{base}/items?page=2"), Paging::ODATA).try_collect().await?;
+    let items: Vec<i64> = pages.iter().flat_map(|p| p.items.clone()).collect();
+    assert_eq!(items, vec![3, 4, 5]);
+    for request in server.received_requests().await.unwrap_or_default() {
+        assert_eq!(request.headers.get("authorization").and_then(|v| v.to_str().ok()), Some("Bearer t"));
+    }
+
+    // A link to another host is refused before anything is sent, on a direct connection.
+    let stranger = server_on("127.0.0.2").await;
+    let foreign = format!("{}/v1.0/items?page=2", stranger.uri());
+    let result: connector_runtime::Result<Vec<connector_runtime::Page<i64>>> =
+        conn.follow_pages(&GET_ITEMS, &foreign, Paging::ODATA).try_collect().await;
+    assert_eq!(result.err().map(|e| e.kind()), Some(ErrorKind::ForeignLink));
+    assert!(stranger.received_requests().await.unwrap_or_default().is_empty());
+    Ok(())
+}
