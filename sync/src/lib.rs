@@ -24,3 +24,6 @@ pub use engine::{Engine, TableReport};
 pub use sink::{PageOutcome, Sink};
 pub use sqlite::SqliteSink;
 pub use table::{Column, Mode, Scope, Source, Table};
+
+/// The SQLite bindings [`SqliteSink::connection`] hands out, for reading the synced tables.
+pub use rusqlite;

@@ -117,6 +117,38 @@ impl SqliteSink {
             primary.join(", ")
         );
         self.db.execute_batch(&sql).map_err(sql_error)?;
+        // A database written by an older table definition gains the columns added since, filled from each
+        // row's stored JSON in one transaction; columns no longer defined are left alone.
+        let existing: HashSet<String> = {
+            let mut info = self.db.prepare(&format!("PRAGMA table_info({})", quote(&table.name))).map_err(sql_error)?;
+            let names = info.query_map([], |row| row.get::<_, String>(1)).map_err(sql_error)?;
+            names.collect::<rusqlite::Result<_>>().map_err(sql_error)?
+        };
+        let added: Vec<&crate::table::Column> =
+            table.columns.iter().filter(|c| !keys.contains(&c.name) && !existing.contains(&c.name)).collect();
+        if !added.is_empty() {
+            let tx = self.db.transaction().map_err(sql_error)?;
+            for column in added {
+                let name = quote(&column.name);
+                tx.execute_batch(&format!("ALTER TABLE {} ADD COLUMN {name}", quote(&table.name)))
+                    .map_err(sql_error)?;
+                let rows: Vec<(i64, String)> = {
+                    let mut select = tx
+                        .prepare(&format!("SELECT rowid, \"_json\" FROM {}", quote(&table.name)))
+                        .map_err(sql_error)?;
+                    let rows = select.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql_error)?;
+                    rows.collect::<rusqlite::Result<_>>().map_err(sql_error)?
+                };
+                let mut update = tx
+                    .prepare(&format!("UPDATE {} SET {name} = ?1 WHERE rowid = ?2", quote(&table.name)))
+                    .map_err(sql_error)?;
+                for (rowid, json) in rows {
+                    let item: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
+                    update.execute((sql_value(&item, &column.path), rowid)).map_err(sql_error)?;
+                }
+            }
+            tx.commit().map_err(sql_error)?;
+        }
         self.created.insert(table.name.clone());
         Ok(())
     }

@@ -204,3 +204,30 @@ async fn a_lookback_shorter_than_the_gap_between_runs_is_flagged() -> TestResult
     assert!(!third.lookback_shorter_than_gap, "five minutes of lookback covers the gap");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_database_from_an_older_table_definition_gains_the_new_columns() -> TestResult {
+    let source = FakeSource::new(10);
+    seed(&source);
+    let dir = std::env::temp_dir().join(format!("connector-sync-migrate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("old.db");
+    let _ = std::fs::remove_file(&path);
+    let mut old = messages();
+    old.columns.retain(|c| c.name != "content");
+    {
+        let mut sink = SqliteSink::open(&path)?;
+        Engine::new(&source, &mut sink).sync(&old, &scope()).await?;
+    }
+    // The next version of the tool stores one more column; the same file keeps working and fills it.
+    source.put("m03", "hello 3 (edited)", "2026-11-01T11:00:00Z");
+    let mut sink = SqliteSink::open(&path)?;
+    let report = Engine::new(&source, &mut sink).sync(&messages(), &scope()).await?;
+    assert_eq!((report.rows.inserted, report.rows.updated), (0, 1));
+    let rows = dump(&sink);
+    assert_eq!(rows.len(), 25);
+    assert!(rows.contains(&("m03".to_owned(), "hello 3 (edited)".to_owned(), "2026-11-01T11:00:00Z".to_owned())));
+    drop(sink);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let connection = Connection::direct(format!("{}/v1.0", server.uri()))?.with_bearer_token("t");
             let source = GraphSource::new(connector_msgraph_teams::Client::new(connection), Some(50));
             let mut sink = SqliteSink::in_memory()?;
-            let options = RunOptions { replies: false, ..RunOptions::default() };
+            let options = RunOptions::default();
             let started = Instant::now();
             run(&source, &mut sink, &options, &|_, _, _| {}).await?;
             let seconds = started.elapsed().as_secs_f64();

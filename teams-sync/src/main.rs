@@ -12,7 +12,7 @@ use clap::Parser;
 use connector_runtime::auth::ClientSecretCredential;
 use connector_runtime::{Connection, ErrorKind};
 use connector_sync::SqliteSink;
-use teams_sync::run::{RunOptions, run};
+use teams_sync::run::{RunOptions, permission_for, run};
 use teams_sync::source::GraphSource;
 
 #[derive(Parser)]
@@ -28,6 +28,9 @@ struct Cli {
     /// Only this channel of each team (repeatable); default: every channel.
     #[arg(long = "channel")]
     channels: Vec<String>,
+    /// Only the replies of this message (repeatable; use with --channel); default: every message with replies.
+    #[arg(long = "message")]
+    messages: Vec<String>,
     /// Seconds before the stored cursor that incremental tables read again (late writes).
     #[arg(long, default_value_t = 300)]
     lookback: u64,
@@ -37,9 +40,12 @@ struct Cli {
     /// Most pages per table and parent in one run.
     #[arg(long)]
     max_pages: Option<usize>,
-    /// Skip replies.
+    /// Skip replies (messages are then read without `$expand=replies`).
     #[arg(long)]
     no_replies: bool,
+    /// At least this many milliseconds between two requests (stay under Graph's limits rather than be throttled).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pace: u64,
     /// Where messages and replies start on the first run: an RFC 3339 date-time or a date (YYYY-MM-DD).
     #[arg(long)]
     start_date: Option<String>,
@@ -78,16 +84,20 @@ async fn sync(cli: Cli) -> Result<(), String> {
     let connection = Connection::direct(&cli.graph_url).map_err(|e| e.to_string())?;
     // The token is for the Graph host the calls go to (graph.microsoft.com, or a sovereign cloud's).
     let scope = format!("{}/.default", connection.base_url().origin().ascii_serialization());
-    let connection = connection.with_credential(credential).with_scopes([scope]);
-    let source = GraphSource::new(connector_msgraph_teams::Client::new(connection), cli.top);
+    let connection =
+        connection.with_credential(credential).with_scopes([scope]).with_pacing(Duration::from_millis(cli.pace));
+    let mut source = GraphSource::new(connector_msgraph_teams::Client::new(connection), cli.top);
+    if cli.no_replies {
+        source = source.without_replies();
+    }
     let mut sink = SqliteSink::open(&cli.db).map_err(|e| e.to_string())?;
     let start_date = cli.start_date.as_deref().map(start_of).transpose()?;
     let options = RunOptions {
         teams: cli.teams,
         channels: cli.channels,
+        messages: cli.messages,
         lookback: Duration::from_secs(cli.lookback),
         max_pages: cli.max_pages,
-        replies: !cli.no_replies,
         start_date,
     };
     let bars = ProgressBars::new();
@@ -99,10 +109,11 @@ async fn sync(cli: Cli) -> Result<(), String> {
     let stats = source.stats();
     println!("{} table runs: {inserted} rows inserted, {updated} updated, {unchanged} unchanged", summary.tables.len());
     println!(
-        "{} requests ({} retries, {} throttled waits); {} parents skipped",
+        "{} requests ({} retries, {} throttled waits, {} paced waits); {} parents skipped",
         stats.requests,
         stats.retries,
         stats.throttled_waits,
+        stats.paced_waits,
         summary.skipped.len()
     );
     let late = summary.tables.iter().filter(|(_, _, r)| r.lookback_shorter_than_gap).count();
@@ -183,9 +194,11 @@ fn explain(err: &connector_runtime::Error) -> String {
             "Graph rejected the token (401): check the app registration's credentials and tenant.".to_owned()
         }
         (_, Some(403)) => format!(
-            "Graph refused access (403){}: grant the application permissions Team.ReadBasic.All, Channel.ReadBasic.All, \
-             ChannelMessage.Read.All, TeamMember.Read.All and Group.Read.All, with admin consent.",
-            err.service_message().map(|m| format!(": {m}")).unwrap_or_default()
+            "Graph refused access (403){}: the app registration needs the application permission {}, with admin \
+             consent (teams-sync uses Team.ReadBasic.All, Channel.ReadBasic.All, TeamMember.Read.All, \
+             ChannelMessage.Read.All and Group.Read.All).",
+            err.service_message().map(|m| format!(": {m}")).unwrap_or_default(),
+            permission_for(err.operation()).unwrap_or("for this call")
         ),
         (_, Some(404)) => format!("not found (404): check the team and channel ids ({err})"),
         _ => err.to_string(),

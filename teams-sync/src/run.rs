@@ -1,5 +1,10 @@
 //! One teams-sync run: teams, then per team its channels and members, then per channel its messages, then per
 //! message its replies. Parents that answer 403 or 404 are skipped and reported, not fatal.
+//!
+//! Explicit ids narrow a level: `teams` skips team discovery and the `teams` table (a snapshot of a subset would
+//! report every other team as vanished), `channels` skips channel discovery, `messages` syncs replies of those
+//! messages only. Without ids every parent is discovered: teams and channels with light `$select=id` lists, the
+//! messages with replies from the channel's own message read (see [`crate::source`]).
 
 use std::time::Duration;
 
@@ -16,12 +21,12 @@ pub struct RunOptions {
     pub teams: Vec<String>,
     /// Only these channels (all channels of each team when empty).
     pub channels: Vec<String>,
+    /// Only the replies of these messages (all messages with replies when empty).
+    pub messages: Vec<String>,
     /// How far before the stored cursor incremental tables read again.
     pub lookback: Duration,
     /// Most pages per table run.
     pub max_pages: Option<usize>,
-    /// Also sync replies of each message.
-    pub replies: bool,
     /// Where messages and replies start on a first run (RFC 3339); default: everything.
     pub start_date: Option<String>,
 }
@@ -31,9 +36,9 @@ impl Default for RunOptions {
         RunOptions {
             teams: Vec::new(),
             channels: Vec::new(),
+            messages: Vec::new(),
             lookback: Duration::from_secs(300),
             max_pages: None,
-            replies: true,
             start_date: None,
         }
     }
@@ -108,14 +113,17 @@ pub async fn run(
                 Ok(report) => summary.push(("messages".into(), channel_scope.key(), report)),
                 Err(err) if skippable(&err) => {
                     summary.inner.skipped.push((format!("channel {channel}"), reason(&err)));
+                    source.forget_threads(&channel_scope);
                     continue;
                 }
                 Err(err) => return Err(err),
             }
-            if !options.replies {
+            if !source.replies() {
                 continue;
             }
-            for message in source.discover("messages", &channel_scope).await? {
+            let threads =
+                if options.messages.is_empty() { source.threads(&channel_scope) } else { options.messages.clone() };
+            for message in threads {
                 let message_scope = channel_scope.child("parent_message_id", &message);
                 match engine.sync(&tables::message_replies(options.lookback), &message_scope).await {
                     Ok(report) => summary.push(("message_replies".into(), message_scope.key(), report)),
@@ -125,6 +133,7 @@ pub async fn run(
                     Err(err) => return Err(err),
                 }
             }
+            source.forget_threads(&channel_scope);
         }
     }
     Ok(summary.inner)
@@ -149,8 +158,24 @@ fn skippable(err: &connector_runtime::Error) -> bool {
 
 fn reason(err: &connector_runtime::Error) -> String {
     match err.status().map(|s| s.as_u16()) {
-        Some(403) => format!("403: missing permission or consent ({})", err.service_message().unwrap_or("forbidden")),
+        Some(403) => format!(
+            "403: missing permission or consent{} ({})",
+            permission_for(err.operation()).map(|p| format!(" for {p}")).unwrap_or_default(),
+            err.service_message().unwrap_or("forbidden")
+        ),
         Some(404) => "404: unknown id".to_owned(),
         _ => err.to_string(),
+    }
+}
+
+/// The application permission a Graph operation needs, to name it when Graph answers 403.
+pub fn permission_for(operation: Option<&str>) -> Option<&'static str> {
+    match operation? {
+        "listTeams" => Some("Group.Read.All (or GroupMember.Read.All)"),
+        "getTeam" => Some("Team.ReadBasic.All"),
+        "listChannels" => Some("Channel.ReadBasic.All"),
+        "listMembers" => Some("TeamMember.Read.All"),
+        "listChannelMessages" | "listMessageReplies" => Some("ChannelMessage.Read.All"),
+        _ => None,
     }
 }

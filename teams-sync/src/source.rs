@@ -1,8 +1,21 @@
-//! Graph as a sync source: each table maps to one paged list call of the generated client.
+//! Graph as a sync source: each table maps to paged list calls of the generated client.
+//!
+//! Two tables need more than one list call:
+//! - `teams`: `/groups` lists the teams, but only `GET /teams/{id}` carries their settings (member, guest,
+//!   messaging, fun), so each listed team is read once more. A team that refuses that read keeps its group row.
+//! - `message_replies`: Graph cannot filter channel messages, so every run reads a channel's whole message list
+//!   anyway. With replies on, that read asks for `$expand=replies`: each message brings its replies inline (and a
+//!   `replies@odata.nextLink` when it has more than Graph inlines). The source keeps them until the replies table
+//!   of that message is synced, so replies cost requests only for the overflow, not one list call per message.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use connector_msgraph_teams::Client;
+use connector_msgraph_teams::models::ChatMessage;
 use connector_runtime::paging::Page;
-use connector_runtime::{Error, ErrorKind, ItemStream};
+use connector_runtime::reqwest::Method;
+use connector_runtime::{ConnectorInfo, Error, ErrorKind, ItemStream, Operation, Paging};
 use connector_sync::{Scope, Source, Table};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -10,29 +23,65 @@ use serde_json::Value;
 /// The filter that makes `/groups` list teams only.
 pub const TEAMS_FILTER: &str = "resourceProvisioningOptions/Any(x:x eq 'Team')";
 
+/// The largest page Graph serves for channel messages and replies.
+pub const MAX_MESSAGE_TOP: i32 = 50;
+
+static GRAPH: ConnectorInfo =
+    ConnectorInfo { name: "msgraph-teams", api_key: None, scopes: &["https://graph.microsoft.com/.default"] };
+
+/// Following a message's `replies@odata.nextLink` (named like the generated operation it continues).
+static MORE_REPLIES: Operation = Operation::new(
+    &GRAPH,
+    "listMessageReplies",
+    Method::GET,
+    "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies",
+);
+
+/// Replies that came inline with their message, waiting for the replies table run of that message.
+#[derive(Debug, Default)]
+struct Thread {
+    replies: Vec<Value>,
+    more: Option<String>,
+}
+
 /// Reads tables from Microsoft Graph through the generated client.
 #[derive(Clone, Debug)]
 pub struct GraphSource {
     client: Client,
     top: Option<i32>,
+    replies: bool,
+    /// Message scope key -> its inline replies, for the messages read in this run; shared by clones.
+    threads: Arc<Mutex<HashMap<String, Thread>>>,
 }
 
 impl GraphSource {
-    /// A source over `client`, asking for `top` items per page where Graph allows it (at most 50 for messages).
+    /// A source over `client`, asking for `top` items per page where Graph allows it (at most 50 for messages),
+    /// with replies read alongside messages.
     pub fn new(client: Client, top: Option<i32>) -> Self {
-        GraphSource { client, top }
+        GraphSource { client, top, replies: true, threads: Arc::default() }
     }
 
-    /// Requests, retries and throttled waits so far (shared by every call of this source).
+    /// Leaves replies out: messages are read without `$expand=replies` and the replies table is not synced.
+    pub fn without_replies(mut self) -> Self {
+        self.replies = false;
+        self
+    }
+
+    /// Whether replies are synced.
+    pub fn replies(&self) -> bool {
+        self.replies
+    }
+
+    /// Requests, retries, throttled and paced waits so far (shared by every call of this source).
     pub fn stats(&self) -> connector_runtime::CallStats {
         self.client.connection().stats()
     }
 
     fn message_top(&self) -> i32 {
-        self.top.unwrap_or(50).clamp(1, 50)
+        self.top.unwrap_or(MAX_MESSAGE_TOP).clamp(1, MAX_MESSAGE_TOP)
     }
 
-    /// The ids of a parent list (light `$select=id` queries): all teams, a team's channels, a channel's messages.
+    /// The ids of a parent list (light `$select=id` queries): all teams, or a team's channels.
     pub async fn discover(&self, table: &str, scope: &Scope) -> connector_runtime::Result<Vec<String>> {
         let ids: Vec<Value> = match (table, parents(scope).as_slice()) {
             ("teams", []) => {
@@ -43,14 +92,117 @@ impl GraphSource {
             ("channels", [team]) => {
                 to_values(self.client.list_channels(*team).select(["id"]).into_stream()).try_collect().await?
             }
-            ("messages", [team, channel]) => {
-                to_values(self.client.list_channel_messages(*team, *channel).top(self.message_top()).into_stream())
-                    .try_collect()
-                    .await?
-            }
             _ => return Err(unknown(table)),
         };
         Ok(ids.iter().filter_map(|v| v.get("id").and_then(Value::as_str).map(str::to_owned)).collect())
+    }
+
+    /// The messages of a channel, read in this run, that have replies: the parents of its replies table.
+    /// Messages without replies are left out, as syncing them would write nothing.
+    pub fn threads(&self, channel: &Scope) -> Vec<String> {
+        let prefix = format!("{}/parent_message_id=", channel.key());
+        let threads = self.threads.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut ids: Vec<String> = threads
+            .iter()
+            .filter(|(_, thread)| !thread.replies.is_empty() || thread.more.is_some())
+            .filter_map(|(key, _)| key.strip_prefix(&prefix).map(str::to_owned))
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Drops what is still kept of a channel's inline replies (messages whose replies were not synced).
+    pub fn forget_threads(&self, channel: &Scope) {
+        let prefix = format!("{}/parent_message_id=", channel.key());
+        self.threads.lock().unwrap_or_else(PoisonError::into_inner).retain(|key, _| !key.starts_with(&prefix));
+    }
+
+    /// Teams as `/groups` lists them, each completed with its `GET /teams/{id}` (settings included).
+    fn teams(&self) -> ItemStream<Page<Value>> {
+        let mut call = self.client.list_teams().filter(TEAMS_FILTER);
+        if let Some(top) = self.top {
+            call = call.top(top.clamp(1, 999));
+        }
+        let client = self.client.clone();
+        Box::pin(page_values(call.into_pages()).and_then(move |page| {
+            let client = client.clone();
+            async move {
+                let mut items = Vec::with_capacity(page.items.len());
+                for group in page.items {
+                    items.push(with_team_details(&client, group).await?);
+                }
+                Ok(Page { items, next_link: page.next_link })
+            }
+        }))
+    }
+
+    /// A channel's root messages; with replies on, each brings its replies inline, which are kept aside.
+    fn messages(&self, channel: &Scope, team: &str, channel_id: &str) -> ItemStream<Page<Value>> {
+        let mut call = self.client.list_channel_messages(team, channel_id).top(self.message_top());
+        if !self.replies {
+            return page_values(call.into_pages());
+        }
+        call = call.expand("replies");
+        let threads = self.threads.clone();
+        let channel_key = channel.key();
+        Box::pin(call.into_pages().map(move |page| {
+            let page = page?;
+            let mut items = Vec::with_capacity(page.items.len());
+            let mut threads = threads.lock().unwrap_or_else(PoisonError::into_inner);
+            for mut message in page.items {
+                let thread = Thread {
+                    replies: message
+                        .replies
+                        .take()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(to_value)
+                        .collect::<Result<_, _>>()?,
+                    more: message.replies_odata_next_link.take(),
+                };
+                threads.insert(format!("{channel_key}/parent_message_id={}", message.id), thread);
+                items.push(to_value(message)?);
+            }
+            Ok(Page { items, next_link: page.next_link })
+        }))
+    }
+
+    /// A message's replies: those that came inline with it, then the rest through its next link; or, for a
+    /// message not read in this run (explicit ids), its replies list.
+    fn replies_of(&self, scope: &Scope, team: &str, channel: &str, message: &str) -> ItemStream<Page<Value>> {
+        let inline = self.threads.lock().unwrap_or_else(PoisonError::into_inner).remove(&scope.key());
+        let Some(thread) = inline else {
+            return page_values(
+                self.client.list_message_replies(team, channel, message).top(self.message_top()).into_pages(),
+            );
+        };
+        let first = futures::stream::once(futures::future::ready(Ok(Page {
+            items: thread.replies,
+            next_link: thread.more.clone(),
+        })));
+        match thread.more {
+            Some(link) => {
+                let rest = self.client.connection().follow_pages::<ChatMessage>(&MORE_REPLIES, &link, Paging::ODATA);
+                Box::pin(first.chain(page_values(rest)))
+            }
+            None => Box::pin(first),
+        }
+    }
+}
+
+/// A team's group row completed with the team resource (settings, archive state); a team that refuses the read
+/// (403, 404) keeps the group's fields, and the refusal surfaces when its channels are read.
+async fn with_team_details(client: &Client, mut group: Value) -> connector_runtime::Result<Value> {
+    let Some(id) = group.get("id").and_then(Value::as_str).map(str::to_owned) else { return Ok(group) };
+    match client.get_team(id).await {
+        Ok(team) => {
+            if let (Value::Object(row), Value::Object(team)) = (&mut group, to_value(team)?) {
+                row.extend(team);
+            }
+            Ok(group)
+        }
+        Err(err) if err.status().is_some_and(|s| s.as_u16() == 403 || s.as_u16() == 404) => Ok(group),
+        Err(err) => Err(err),
     }
 }
 
@@ -62,15 +214,19 @@ fn unknown(table: &str) -> Error {
     Error::new(ErrorKind::Config, format!("teams-sync has no table `{table}` in that scope"))
 }
 
+fn to_value<T: serde::Serialize>(item: T) -> connector_runtime::Result<Value> {
+    serde_json::to_value(item).map_err(encode_error)
+}
+
 fn to_values<T: serde::Serialize + Send + 'static>(stream: ItemStream<T>) -> ItemStream<Value> {
-    Box::pin(stream.map(|item| item.and_then(|item| serde_json::to_value(item).map_err(encode_error))))
+    Box::pin(stream.map(|item| item.and_then(to_value)))
 }
 
 fn page_values<T: serde::Serialize + Send + 'static>(stream: ItemStream<Page<T>>) -> ItemStream<Page<Value>> {
     Box::pin(stream.map(|page| {
         page.and_then(|page| {
-            let items = page.items.into_iter().map(serde_json::to_value).collect::<Result<Vec<_>, _>>();
-            items.map(|items| Page { items, next_link: page.next_link }).map_err(encode_error)
+            let items = page.items.into_iter().map(to_value).collect::<Result<Vec<_>, _>>()?;
+            Ok(Page { items, next_link: page.next_link })
         })
     }))
 }
@@ -85,13 +241,7 @@ impl Source for GraphSource {
         // keeps only items after the window start, so every page is read (bounded by --max-pages).
         let client = &self.client;
         match (table.name.as_str(), parents(scope).as_slice()) {
-            ("teams", []) => {
-                let mut call = client.list_teams().filter(TEAMS_FILTER);
-                if let Some(top) = self.top {
-                    call = call.top(top.clamp(1, 999));
-                }
-                page_values(call.into_pages())
-            }
+            ("teams", []) => self.teams(),
             ("channels", [team]) => page_values(client.list_channels(*team).into_pages()),
             ("members", [team]) => {
                 let mut call = client.list_members(*team);
@@ -100,12 +250,8 @@ impl Source for GraphSource {
                 }
                 page_values(call.into_pages())
             }
-            ("messages", [team, channel]) => {
-                page_values(client.list_channel_messages(*team, *channel).top(self.message_top()).into_pages())
-            }
-            ("message_replies", [team, channel, message]) => {
-                page_values(client.list_message_replies(*team, *channel, *message).top(self.message_top()).into_pages())
-            }
+            ("messages", [team, channel]) => self.messages(scope, team, channel),
+            ("message_replies", [team, channel, message]) => self.replies_of(scope, team, channel, message),
             (name, _) => {
                 let name = name.to_owned();
                 Box::pin(futures::stream::once(async move { Err(unknown(&name)) }))

@@ -4,12 +4,23 @@ use std::time::Duration;
 
 use connector_sync::{Column, Mode, Table};
 
-/// Snapshot of teams.
+/// Snapshot of teams, with their settings objects as JSON.
 pub fn teams() -> Table {
     table(
         "teams",
         &[],
-        &["id", "displayName", "description", "visibility", "isArchived", "createdDateTime"],
+        &[
+            "id",
+            "displayName",
+            "description",
+            "visibility",
+            "isArchived",
+            "createdDateTime",
+            "memberSettings",
+            "guestSettings",
+            "messagingSettings",
+            "funSettings",
+        ],
         snapshot(),
     )
 }

@@ -1,6 +1,8 @@
 //! A fake Microsoft Graph serving a generated dataset (used by the dataset tests and the ingest benchmark):
-//! teams with channels, root messages with replies, one team answering 403, optional throttling bursts
-//! (`429` with `Retry-After: 0`), an optional injected failure, and `@odata.nextLink` paging that honours `$top`.
+//! teams with settings, channels and members; root messages with every field teams-sync stores, some with
+//! replies; one team answering 403; optional throttling bursts (`429` with `Retry-After: 0`); an optional
+//! injected failure; `@odata.nextLink` paging that honours `$top`; and `$expand=replies`, which inlines at most
+//! `inline_replies` replies per message and links to the rest with `replies@odata.nextLink`, as Graph does.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -13,10 +15,15 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 /// One root message of a channel, with its replies: (team, channel, message, replies).
 pub type Thread = (String, String, Value, Vec<Value>);
 
+/// The teams the fake serves; `t3` answers 403 to everything under `/teams/t3`.
+pub const TEAMS: [&str; 3] = ["t1", "t2", "t3"];
+/// The channels of each readable team.
+pub const CHANNELS: [&str; 2] = ["c1", "c2"];
+
 /// The fake Graph's data and behaviour.
 pub struct Dataset {
     pub base: Mutex<String>,
-    /// (team, channel) -> root messages, each with its replies.
+    /// Root messages of every channel, each with its replies.
     pub messages: Mutex<Vec<Thread>>,
     pub requests: AtomicUsize,
     /// Every `throttle_every`-th request answers 429 with `Retry-After: 0` first.
@@ -24,33 +31,134 @@ pub struct Dataset {
     /// Fail (400) every message page request after this many, to simulate a killed run.
     pub fail_after_message_pages: Mutex<Option<usize>>,
     pub message_pages: AtomicUsize,
+    /// How many replies `$expand=replies` puts inline (Graph: up to 1000).
+    pub inline_replies: usize,
 }
 
+fn at(minute: usize) -> String {
+    format!("2026-11-{:02}T{:02}:{:02}:00Z", 1 + minute / 1440, minute / 60 % 24, minute % 60)
+}
+
+/// A message posted at `minute` with every field teams-sync stores; `minute` also varies the optional parts
+/// (an edit, high importance, an attachment, a mention, a reaction).
 pub fn message(id: &str, minute: usize, text: &str) -> Value {
-    json!({"id": id, "messageType": "message", "createdDateTime": format!("2026-11-01T{:02}:{:02}:00Z", minute / 60, minute % 60),
-           "lastModifiedDateTime": format!("2026-11-01T{:02}:{:02}:00Z", minute / 60, minute % 60),
-           "deletedDateTime": null, "body": {"contentType": "text", "content": text}})
+    let user = |n: usize| {
+        json!({"@odata.type": "#microsoft.graph.teamworkUserIdentity", "id": format!("user-{n}"),
+               "displayName": format!("User {n}"), "userIdentityType": "aadUser"})
+    };
+    let attachments = if minute.is_multiple_of(11) {
+        json!([{"id": format!("{id}-a"), "contentType": "reference", "name": "plan.docx",
+                "contentUrl": "https://contoso.sharepoint.com/plan.docx"}])
+    } else {
+        json!([])
+    };
+    let mentions = if minute.is_multiple_of(9) {
+        json!([{"id": 0, "mentionText": "User 2", "mentioned": {"user": user(2)}}])
+    } else {
+        json!([])
+    };
+    let reactions = if minute.is_multiple_of(8) {
+        json!([{"reactionType": "like", "createdDateTime": at(minute + 1), "user": {"user": user(3)}}])
+    } else {
+        json!([])
+    };
+    json!({
+        "id": id,
+        "replyToId": null,
+        "messageType": "message",
+        "createdDateTime": at(minute),
+        "lastModifiedDateTime": at(minute),
+        "lastEditedDateTime": if minute.is_multiple_of(7) { json!(at(minute)) } else { Value::Null },
+        "deletedDateTime": null,
+        "importance": if minute.is_multiple_of(13) { "high" } else { "normal" },
+        "from": {"user": user(minute % 5)},
+        "body": {"contentType": "html", "content": format!("<p>{text}</p>")},
+        "attachments": attachments,
+        "mentions": mentions,
+        "reactions": reactions,
+    })
+}
+
+/// A reply to `root` posted at `minute`.
+pub fn reply(root: &str, id: &str, minute: usize, text: &str) -> Value {
+    let mut reply = message(id, minute, text);
+    reply["replyToId"] = json!(root);
+    reply
+}
+
+/// The team resource behind `GET /teams/{id}` (the group list carries only some of its fields).
+pub fn team(id: &str) -> Value {
+    json!({
+        "id": id,
+        "displayName": format!("Team {id}"),
+        "description": format!("The {id} team"),
+        "visibility": "private",
+        "isArchived": id == "t2",
+        "createdDateTime": "2026-01-05T08:00:00Z",
+        "memberSettings": {"allowCreateUpdateChannels": true, "allowDeleteChannels": id == "t1"},
+        "guestSettings": {"allowCreateUpdateChannels": false, "allowDeleteChannels": false},
+        "messagingSettings": {"allowUserEditMessages": true, "allowUserDeleteMessages": true},
+        "funSettings": {"allowGiphy": true, "giphyContentRating": "moderate"},
+    })
+}
+
+pub fn channel(team: &str, id: &str) -> Value {
+    json!({
+        "id": id,
+        "displayName": format!("Channel {id}"),
+        "description": null,
+        "membershipType": if id == "c1" { "standard" } else { "private" },
+        "email": format!("{team}-{id}@contoso.com"),
+        "webUrl": format!("https://teams.microsoft.com/l/channel/{id}"),
+        "createdDateTime": "2026-01-06T08:00:00Z",
+        "isFavoriteByDefault": id == "c1",
+        "isArchived": false,
+    })
+}
+
+pub fn members(team: &str) -> Vec<Value> {
+    (0..3)
+        .map(|n| {
+            json!({
+                "@odata.type": "#microsoft.graph.aadUserConversationMember",
+                "id": format!("{team}-member-{n}"),
+                "roles": if n == 0 { json!(["owner"]) } else { json!([]) },
+                "displayName": format!("User {n}"),
+                "userId": format!("user-{n}"),
+                "email": format!("user{n}@contoso.com"),
+                "visibleHistoryStartDateTime": "0001-01-01T00:00:00Z",
+            })
+        })
+        .collect()
 }
 
 impl Dataset {
-    /// The tests' dataset: teams t1 and t2 with channels c1 and c2 of 600 messages each (t3 answers 403).
+    /// The tests' dataset: 600 messages per channel (2,400 in all), 3 replies inline per message.
     pub fn new(throttle_every: usize) -> Arc<Self> {
         Self::with_size(600, throttle_every)
     }
 
-    /// Teams t1 and t2, channels c1 and c2, `per_channel` root messages each; every tenth has a reply.
+    /// Teams t1 and t2, channels c1 and c2, `per_channel` root messages each. Every tenth message has a reply;
+    /// every fiftieth has five, more than are inlined.
     pub fn with_size(per_channel: usize, throttle_every: usize) -> Arc<Self> {
         let mut messages = Vec::new();
-        for team in ["t1", "t2"] {
-            for channel in ["c1", "c2"] {
+        for team in &TEAMS[..2] {
+            for channel in CHANNELS {
                 for n in 0..per_channel {
-                    let id = format!("{team}-{channel}-m{n:04}");
+                    let id = format!("{team}-{channel}-m{n:05}");
+                    let count = if n.is_multiple_of(50) {
+                        5
+                    } else if n.is_multiple_of(10) {
+                        1
+                    } else {
+                        0
+                    };
                     let replies =
-                        if n % 10 == 0 { vec![message(&format!("{id}-r1"), n + 1, "reply")] } else { Vec::new() };
+                        (1..=count).map(|r| reply(&id, &format!("{id}-r{r}"), 2 * n + r, &format!("re {n}"))).collect();
                     messages.push((
-                        team.to_owned(),
+                        team.to_string(),
                         channel.to_owned(),
-                        message(&id, n, &format!("hello {n}")),
+                        message(&id, 2 * n, &format!("hello {n}")),
                         replies,
                     ));
                 }
@@ -63,25 +171,40 @@ impl Dataset {
             throttle_every,
             fail_after_message_pages: Mutex::new(None),
             message_pages: AtomicUsize::new(0),
+            inline_replies: 3,
         })
     }
 
-    fn page(&self, request: &Request, items: Vec<&Value>) -> ResponseTemplate {
+    /// The number of replies Graph would not inline: one overflow page per message with more than that.
+    pub fn overflowing_threads(&self) -> usize {
+        self.messages.lock().map(|m| m.iter().filter(|t| t.3.len() > self.inline_replies).count()).unwrap_or(0)
+    }
+
+    fn link(&self, path: &str, top: usize, skip: usize) -> String {
+        let base = self.base.lock().map(|b| b.clone()).unwrap_or_default();
+        format!("{base}{path}?$top={top}&$skiptoken={skip}")
+    }
+
+    fn page(&self, request: &Request, items: Vec<Value>) -> ResponseTemplate {
+        self.page_of(request, &items, Value::clone)
+    }
+
+    /// One page of `items` as `$top` and `$skiptoken` ask, rendering only the items served.
+    fn page_of<T>(&self, request: &Request, items: &[T], render: impl Fn(&T) -> Value) -> ResponseTemplate {
         let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
         let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let top = get("$top").and_then(|t| t.parse::<usize>().ok()).unwrap_or(20).clamp(1, 50);
         let skip = get("$skiptoken").and_then(|t| t.parse::<usize>().ok()).unwrap_or(0);
         let end = (skip + top).min(items.len());
-        let page: Vec<&Value> = items.get(skip..end).map(<[&Value]>::to_vec).unwrap_or_default();
+        let page: Vec<Value> = items.get(skip..end).unwrap_or_default().iter().map(render).collect();
         let mut body = json!({ "value": page });
         if end < items.len() {
-            let mut next = request.url.clone();
-            next.query_pairs_mut()
-                .clear()
-                .append_pair("$top", &top.to_string())
-                .append_pair("$skiptoken", &end.to_string());
-            let base = self.base.lock().map(|b| b.clone()).unwrap_or_default();
-            body["@odata.nextLink"] = json!(format!("{base}{}?{}", next.path(), next.query().unwrap_or("")));
+            // Like Graph, the next link carries the request's other options ($expand, $select, ...).
+            let mut link = self.link(request.url.path(), top, end);
+            for (name, value) in query.iter().filter(|(n, _)| n != "$top" && n != "$skiptoken") {
+                link.push_str(&format!("&{name}={value}"));
+            }
+            body["@odata.nextLink"] = json!(link);
         }
         ResponseTemplate::new(200).set_body_json(body)
     }
@@ -97,39 +220,52 @@ impl Respond for FakeGraph {
             return ResponseTemplate::new(429).insert_header("Retry-After", "0");
         }
         let segments: Vec<&str> = request.url.path().trim_start_matches("/v1.0/").split('/').collect();
+        let expand = request.url.query_pairs().any(|(k, v)| k == "$expand" && v == "replies");
         // Only the served page is copied: the dataset is large and most requests read a small part of it.
         let Ok(messages) = data.messages.lock() else { return ResponseTemplate::new(500) };
         match segments.as_slice() {
             ["groups"] => {
-                let teams = [json!({"id": "t1", "displayName": "One"}), json!({"id": "t2"}), json!({"id": "t3"})];
-                data.page(request, teams.iter().collect())
+                let groups = TEAMS
+                    .iter()
+                    .map(|t| json!({"id": t, "displayName": format!("Team {t}"), "visibility": "Private"}))
+                    .collect();
+                data.page(request, groups)
             }
             ["teams", "t3", ..] => ResponseTemplate::new(403)
                 .set_body_json(json!({"error": {"code": "Forbidden", "message": "no access"}})),
-            ["teams", _, "channels"] => {
-                let channels = [json!({"id": "c1"}), json!({"id": "c2"})];
-                data.page(request, channels.iter().collect())
-            }
-            ["teams", _, "members"] => {
-                let members = [json!({"id": "u1", "roles": ["owner"]})];
-                data.page(request, members.iter().collect())
-            }
+            ["teams", id] => ResponseTemplate::new(200).set_body_json(team(id)),
+            ["teams", team, "channels"] => data.page(request, CHANNELS.iter().map(|c| channel(team, c)).collect()),
+            ["teams", team, "members"] => data.page(request, members(team)),
             ["teams", team, "channels", channel, "messages"] => {
                 let page = data.message_pages.fetch_add(1, Ordering::SeqCst);
                 if data.fail_after_message_pages.lock().map(|f| f.is_some_and(|limit| page >= limit)).unwrap_or(false) {
                     return ResponseTemplate::new(400)
                         .set_body_json(json!({"error": {"code": "Killed", "message": "simulated crash"}}));
                 }
-                let mut items: Vec<&Value> =
-                    messages.iter().filter(|(t, c, _, _)| t == team && c == channel).map(|(_, _, m, _)| m).collect();
-                items.reverse(); // newest first, like Graph
-                data.page(request, items)
+                let path = request.url.path();
+                let threads: Vec<&Thread> = messages
+                    .iter()
+                    .rev() // newest first, like Graph
+                    .filter(|(t, c, _, _)| t == team && c == channel)
+                    .collect();
+                data.page_of(request, &threads, |(_, _, m, replies)| {
+                    let mut m = m.clone();
+                    if expand {
+                        let id = m["id"].as_str().unwrap_or_default().to_owned();
+                        m["replies"] = json!(replies.iter().take(data.inline_replies).collect::<Vec<_>>());
+                        if replies.len() > data.inline_replies {
+                            let replies_path = format!("{path}/{id}/replies");
+                            m["replies@odata.nextLink"] = json!(data.link(&replies_path, 50, data.inline_replies));
+                        }
+                    }
+                    m
+                })
             }
             ["teams", _, "channels", _, "messages", id, "replies"] => {
-                let replies: Vec<&Value> = messages
+                let replies = messages
                     .iter()
                     .find(|(_, _, m, _)| m["id"] == *id)
-                    .map(|(_, _, _, r)| r.iter().collect())
+                    .map(|(_, _, _, r)| r.clone())
                     .unwrap_or_default();
                 data.page(request, replies)
             }
