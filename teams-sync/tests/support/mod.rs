@@ -233,6 +233,8 @@ impl Respond for FakeGraph {
             }
             ["teams", "t3", ..] => ResponseTemplate::new(403)
                 .set_body_json(json!({"error": {"code": "Forbidden", "message": "no access"}})),
+            ["teams", id, ..] if !TEAMS.contains(id) => ResponseTemplate::new(404)
+                .set_body_json(json!({"error": {"code": "NotFound", "message": "No team found with Group Id"}})),
             ["teams", id] => ResponseTemplate::new(200).set_body_json(team(id)),
             ["teams", team, "channels"] => data.page(request, CHANNELS.iter().map(|c| channel(team, c)).collect()),
             ["teams", team, "members"] => data.page(request, members(team)),
