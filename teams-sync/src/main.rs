@@ -15,6 +15,9 @@ use connector_sync::SqliteSink;
 use teams_sync::run::{RunOptions, permission_for, run};
 use teams_sync::source::GraphSource;
 
+/// The tables, in the order they are synced.
+const TABLES: [&str; 5] = ["teams", "channels", "members", "messages", "message_replies"];
+
 #[derive(Parser)]
 #[command(
     name = "teams-sync",
@@ -105,11 +108,10 @@ async fn sync(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|err| explain(&err))?;
     bars.finish();
-    let (inserted, updated, unchanged) = summary.totals();
+    print_table_summary(&summary);
     let stats = source.stats();
-    println!("{} table runs: {inserted} rows inserted, {updated} updated, {unchanged} unchanged", summary.tables.len());
     println!(
-        "{} requests ({} retries, {} throttled waits, {} paced waits); {} parents skipped",
+        "requests: {} ({} retries, {} throttled waits, {} paced waits); parents skipped: {}",
         stats.requests,
         stats.retries,
         stats.throttled_waits,
@@ -129,6 +131,24 @@ async fn sync(cli: Cli) -> Result<(), String> {
     }
     println!("database: {}", cli.db.display());
     Ok(())
+}
+
+/// One line per table: how many parents it ran for and what happened to its rows.
+fn print_table_summary(summary: &teams_sync::run::RunSummary) {
+    println!("{:<16} {:>6} {:>9} {:>8} {:>10} {:>9}", "table", "runs", "inserted", "updated", "unchanged", "vanished");
+    for table in TABLES {
+        let runs: Vec<&connector_sync::TableReport> =
+            summary.tables.iter().filter(|(name, _, _)| name == table).map(|(_, _, report)| report).collect();
+        let sum = |f: fn(&connector_sync::TableReport) -> usize| runs.iter().map(|r| f(r)).sum::<usize>();
+        println!(
+            "{table:<16} {:>6} {:>9} {:>8} {:>10} {:>9}",
+            runs.len(),
+            sum(|r| r.rows.inserted),
+            sum(|r| r.rows.updated),
+            sum(|r| r.rows.unchanged),
+            sum(|r| r.vanished.len()),
+        );
+    }
 }
 
 /// `YYYY-MM-DD` or an RFC 3339 date-time, as the RFC 3339 start of the window.
@@ -156,7 +176,7 @@ impl ProgressBars {
         let multi = indicatif::MultiProgress::new();
         let style = indicatif::ProgressStyle::with_template("{prefix:>16} {spinner} {pos} rows {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
-        let bars = ["teams", "channels", "members", "messages", "message_replies"]
+        let bars = TABLES
             .into_iter()
             .map(|table| {
                 let bar = multi.add(indicatif::ProgressBar::new_spinner());

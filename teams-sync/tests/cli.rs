@@ -69,7 +69,7 @@ fn text(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sync_writes_the_database_and_prints_a_summary() -> TestResult {
-    let data = support::Dataset::with_size(120, 0);
+    let data = support::Dataset::with_size(120, 0, 3);
     let graph = support::start(&data).await;
     let login = authority().await;
     let db = temp_db("sync");
@@ -77,7 +77,13 @@ async fn a_sync_writes_the_database_and_prints_a_summary() -> TestResult {
     let output = teams_sync(&graph, &login, Some("s3cret"), &["--db", &db_arg, "--top", "50"]).await;
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
     assert!(output.status.success(), "stdout: {stdout}\nstderr: {stderr}");
-    assert!(stdout.contains("rows inserted"), "{stdout}");
+    // The summary table: runs (one per channel), inserted, updated, unchanged, vanished.
+    let messages_line = stdout.lines().find(|l| l.starts_with("messages ")).unwrap_or_default();
+    assert_eq!(
+        messages_line.split_whitespace().collect::<Vec<_>>(),
+        ["messages", "4", "480", "0", "0", "0"],
+        "{stdout}"
+    );
     assert!(stdout.contains("skipped team t3: 403"), "{stdout}");
     assert!(stdout.contains(&format!("database: {db_arg}")), "{stdout}");
     let sink = connector_sync::SqliteSink::open(&db)?;
@@ -94,7 +100,7 @@ async fn a_sync_writes_the_database_and_prints_a_summary() -> TestResult {
 #[tokio::test(flavor = "multi_thread")]
 async fn failures_are_explained_in_one_sentence() -> TestResult {
     let login = authority().await;
-    let data = support::Dataset::with_size(10, 0);
+    let data = support::Dataset::with_size(10, 0, 3);
     let graph = support::start(&data).await;
     let db = temp_db("failures");
     let db_arg = db.to_string_lossy().into_owned();

@@ -31,7 +31,8 @@ pub struct Dataset {
     /// Fail (400) every message page request after this many, to simulate a killed run.
     pub fail_after_message_pages: Mutex<Option<usize>>,
     pub message_pages: AtomicUsize,
-    /// How many replies `$expand=replies` puts inline (Graph: up to 1000).
+    /// How many replies `$expand=replies` puts inline: Graph inlines up to 1,000; the tests' datasets inline 3 so
+    /// that some messages overflow into `replies@odata.nextLink`.
     pub inline_replies: usize,
 }
 
@@ -135,12 +136,12 @@ pub fn members(team: &str) -> Vec<Value> {
 impl Dataset {
     /// The tests' dataset: 600 messages per channel (2,400 in all), 3 replies inline per message.
     pub fn new(throttle_every: usize) -> Arc<Self> {
-        Self::with_size(600, throttle_every)
+        Self::with_size(600, throttle_every, 3)
     }
 
     /// Teams t1 and t2, channels c1 and c2, `per_channel` root messages each. Every tenth message has a reply;
-    /// every fiftieth has five, more than are inlined.
-    pub fn with_size(per_channel: usize, throttle_every: usize) -> Arc<Self> {
+    /// every fiftieth has five. `$expand=replies` inlines `inline_replies` of them.
+    pub fn with_size(per_channel: usize, throttle_every: usize, inline_replies: usize) -> Arc<Self> {
         let mut messages = Vec::new();
         for team in &TEAMS[..2] {
             for channel in CHANNELS {
@@ -171,7 +172,7 @@ impl Dataset {
             throttle_every,
             fail_after_message_pages: Mutex::new(None),
             message_pages: AtomicUsize::new(0),
-            inline_replies: 3,
+            inline_replies,
         })
     }
 
@@ -263,13 +264,14 @@ impl Respond for FakeGraph {
                     m
                 })
             }
-            ["teams", _, "channels", _, "messages", id, "replies"] => {
+            ["teams", team, "channels", channel, "messages", id, "replies"] => {
                 let replies = messages
                     .iter()
-                    .find(|(_, _, m, _)| m["id"] == *id)
-                    .map(|(_, _, _, r)| r.clone())
+                    .filter(|(t, c, _, _)| t == team && c == channel)
+                    .find(|(_, _, m, _)| m.get("id").and_then(Value::as_str) == Some(*id))
+                    .map(|(_, _, _, r)| r.as_slice())
                     .unwrap_or_default();
-                data.page(request, replies)
+                data.page_of(request, replies, Value::clone)
             }
             _ => ResponseTemplate::new(404),
         }
