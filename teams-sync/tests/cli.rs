@@ -74,7 +74,7 @@ async fn a_sync_writes_the_database_and_prints_a_summary() -> TestResult {
     let login = authority().await;
     let db = temp_db("sync");
     let db_arg = db.to_string_lossy().into_owned();
-    let output = teams_sync(&graph, &login, Some("s3cret"), &["--db", &db_arg, "--top", "50"]).await;
+    let output = teams_sync(&graph, &login, Some("s3cret"), &["--db", &db_arg, "--top", "50", "--pace", "5"]).await;
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
     assert!(output.status.success(), "stdout: {stdout}\nstderr: {stderr}");
     // The summary table: runs (one per channel), inserted, updated, unchanged, vanished.
@@ -85,6 +85,11 @@ async fn a_sync_writes_the_database_and_prints_a_summary() -> TestResult {
         "{stdout}"
     );
     assert!(stdout.contains("skipped team t3: 403"), "{stdout}");
+    let requests = stdout.lines().find(|l| l.starts_with("requests: ")).unwrap_or_default();
+    assert!(
+        requests.contains("paced waits") && !requests.contains(" 0 paced waits"),
+        "--pace spaces requests: {stdout}"
+    );
     assert!(stdout.contains(&format!("database: {db_arg}")), "{stdout}");
     let sink = connector_sync::SqliteSink::open(&db)?;
     let messages: i64 = sink.connection().query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))?;

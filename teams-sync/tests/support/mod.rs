@@ -15,6 +15,9 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 /// One root message of a channel, with its replies: (team, channel, message, replies).
 pub type Thread = (String, String, Value, Vec<Value>);
 
+/// How many requests in a row a throttling burst refuses.
+pub const BURST: usize = 3;
+
 /// The teams the fake serves; `t3` answers 403 to everything under `/teams/t3`.
 pub const TEAMS: [&str; 3] = ["t1", "t2", "t3"];
 /// The channels of each readable team.
@@ -26,7 +29,8 @@ pub struct Dataset {
     /// Root messages of every channel, each with its replies.
     pub messages: Mutex<Vec<Thread>>,
     pub requests: AtomicUsize,
-    /// Every `throttle_every`-th request answers 429 with `Retry-After: 0` first.
+    /// Throttling bursts: every `throttle_every` requests, three in a row answer 429 with `Retry-After` (the
+    /// retried request meets the whole burst). 0: no throttling.
     pub throttle_every: usize,
     /// Fail (400) every message page request after this many, to simulate a killed run.
     pub fail_after_message_pages: Mutex<Option<usize>>,
@@ -217,8 +221,10 @@ impl Respond for FakeGraph {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let data = &self.0;
         let n = data.requests.fetch_add(1, Ordering::SeqCst) + 1;
-        if data.throttle_every > 0 && n.is_multiple_of(data.throttle_every) {
-            return ResponseTemplate::new(429).insert_header("Retry-After", "0");
+        if data.throttle_every > 0 && n % data.throttle_every < BURST {
+            return ResponseTemplate::new(429)
+                .insert_header("Retry-After", "0")
+                .set_body_json(json!({"error": {"code": "TooManyRequests", "message": "Too many requests"}}));
         }
         let segments: Vec<&str> = request.url.path().trim_start_matches("/v1.0/").split('/').collect();
         let expand = request.url.query_pairs().any(|(k, v)| k == "$expand" && v == "replies");
