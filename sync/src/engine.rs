@@ -12,7 +12,7 @@ use connector_runtime::model::DateTime;
 use futures::StreamExt;
 use serde_json::Value;
 
-use crate::sink::{PageOutcome, Sink};
+use crate::sink::{Checkpoint, PageOutcome, Sink};
 use crate::sqlite::key_of;
 use crate::table::{Mode, Scope, Source, Table};
 
@@ -29,8 +29,11 @@ pub struct TableReport {
     pub vanished: Vec<String>,
     /// The cursor after the run (incremental tables).
     pub cursor: Option<String>,
-    /// The run stopped at the page limit: the cursor did not move and vanished rows were not computed.
+    /// The run stopped at the page limit: the cursor did not move and vanished rows were not computed. An
+    /// incremental table's next run resumes after the last page written.
     pub truncated: bool,
+    /// This run continued a pass an earlier run had stopped at its page limit.
+    pub resumed: bool,
     /// The time since the last run is longer than the lookback, so writes that landed late in between may have
     /// been missed; a longer lookback (or a snapshot) catches them.
     pub lookback_shorter_than_gap: bool,
@@ -56,7 +59,8 @@ impl<'a> Engine<'a> {
         self
     }
 
-    /// Reads at most `pages` pages per table run (the rest waits for the next run).
+    /// Reads at most `pages` pages per table run. An incremental table's next run resumes after the last page
+    /// written, if the source can follow the stored link ([`Source::resume`]); a snapshot starts over.
     pub fn with_max_pages(mut self, pages: usize) -> Self {
         self.max_pages = Some(pages.max(1));
         self
@@ -88,13 +92,47 @@ impl<'a> Engine<'a> {
             Mode::Snapshot { .. } => (None, None),
         };
         let since_ts = since.as_deref().and_then(|s| DateTime::new(s).timestamp());
+        // A pass cut by the page limit continues where it stopped (incremental tables only: a snapshot's vanished
+        // rows need one whole pass).
+        let resume = match &table.mode {
+            Mode::Incremental { .. } => self.sink.resume_point(table, scope)?,
+            Mode::Snapshot { .. } => None,
+        };
         let mut max_seen = stored.clone();
+        let mut pass_started = jiff::Timestamp::now().to_string();
+        let mut pages = match resume.as_ref().and_then(|r| Some((r, self.source.resume(table, scope, &r.next_link)?))) {
+            Some((point, stream)) => {
+                report.resumed = true;
+                pass_started.clone_from(&point.pass_started);
+                if let Some(seen) = &point.max_seen
+                    && later(seen, max_seen.as_deref())
+                {
+                    max_seen = Some(seen.clone());
+                }
+                stream
+            }
+            None => self.source.pages(table, scope, since.as_deref()),
+        };
         let mut seen_keys = HashSet::new();
         let mut pending: Option<Vec<Value>> = None;
-        let mut pages = self.source.pages(table, scope, since.as_deref());
+        let mut last_link: Option<String> = None;
         while let Some(page) = pages.next().await {
-            let page = page?;
+            let page = match page {
+                // A stored link can expire; a pass that cannot resume starts over.
+                Err(err) if report.resumed && report.pages == 0 && is_refused_link(&err) => {
+                    tracing::warn!(
+                        table = %table.name, scope = %scope.key(), error = %err,
+                        "could not resume the last pass from its stored link; starting over"
+                    );
+                    report.resumed = false;
+                    pass_started = jiff::Timestamp::now().to_string();
+                    pages = self.source.pages(table, scope, since.as_deref());
+                    continue;
+                }
+                other => other?,
+            };
             report.pages += 1;
+            last_link = page.next_link.clone();
             let mut rows = Vec::with_capacity(page.items.len());
             for item in page.items {
                 if let Some(field) = cursor_field {
@@ -118,21 +156,37 @@ impl<'a> Engine<'a> {
                 rows.push(item);
             }
             if let Some(previous) = pending.replace(rows) {
-                report.rows += self.sink.apply_page(table, scope, &previous, None)?;
+                report.rows += self.sink.apply_page(table, scope, &previous, Checkpoint::None)?;
             }
-            if self.max_pages.is_some_and(|max| report.pages >= max) {
+            if self.max_pages.is_some_and(|max| report.pages >= max) && last_link.is_some() {
                 report.truncated = true;
                 break;
             }
         }
         let last = pending.unwrap_or_default();
-        // The cursor moves only with a complete run, in the transaction of its last page.
-        let new_cursor = match (&table.mode, report.truncated) {
-            (Mode::Incremental { .. }, false) => max_seen.clone(),
-            _ => None,
+        // The cursor moves only with a complete pass, in the transaction of its last page. A pass that spanned
+        // runs moves it at most to when the pass began: items changed since may have moved to pages it had read.
+        let checkpoint = match (&table.mode, report.truncated, last_link.as_deref()) {
+            (Mode::Incremental { .. }, true, Some(next_link)) => {
+                Checkpoint::Resume { next_link, max_seen: max_seen.as_deref(), pass_started: &pass_started }
+            }
+            (_, true, _) => Checkpoint::None,
+            (Mode::Incremental { .. }, false, _) => {
+                if report.resumed
+                    && DateTime::new(&pass_started).timestamp().is_some()
+                    && max_seen.as_deref().is_some_and(|seen| later(seen, Some(&pass_started)))
+                {
+                    max_seen = Some(pass_started.clone());
+                }
+                report.cursor = max_seen.clone().or(stored.clone());
+                Checkpoint::Complete { cursor: max_seen.as_deref() }
+            }
+            (Mode::Snapshot { .. }, false, _) => Checkpoint::Complete { cursor: None },
         };
-        report.rows += self.sink.apply_page(table, scope, &last, new_cursor.as_deref())?;
-        report.cursor = if report.truncated { stored } else { new_cursor.or(stored) };
+        report.rows += self.sink.apply_page(table, scope, &last, checkpoint)?;
+        if report.truncated {
+            report.cursor = stored;
+        }
         if let Mode::Snapshot { delete_vanished } = table.mode
             && !report.truncated
         {
@@ -144,6 +198,14 @@ impl<'a> Engine<'a> {
         );
         Ok(report)
     }
+}
+
+/// Whether a stored next link was refused for good (expired, unknown), as opposed to a failure worth reporting.
+fn is_refused_link(err: &connector_runtime::Error) -> bool {
+    err.kind() == connector_runtime::ErrorKind::ForeignLink
+        || err
+            .status()
+            .is_some_and(|s| s.is_client_error() && s.as_u16() != 429 && s.as_u16() != 401 && s.as_u16() != 403)
 }
 
 /// `cursor - lookback`, as RFC 3339; `None` without a cursor (first run: read everything).

@@ -12,6 +12,10 @@
 //! run it covers, so a run killed at any point leaves the previous cursor in place: the next run reads the same
 //! items again, upserts them (idempotently), and converges to the database an uninterrupted run would have made.
 //! [`SqliteSink`] is the embedded default.
+//!
+//! A page limit ([`Engine::with_max_pages`]) splits a long pass over many runs: the next link after the last page
+//! written is stored with that page, and the next run resumes there (if the [`Source`] can follow links), so even
+//! a list served newest first is read to its end eventually; the cursor moves when the pass completes.
 
 #![deny(missing_docs)]
 
@@ -21,7 +25,7 @@ mod sqlite;
 mod table;
 
 pub use engine::{Engine, TableReport};
-pub use sink::{PageOutcome, Sink};
+pub use sink::{Checkpoint, PageOutcome, ResumePoint, Sink};
 pub use sqlite::SqliteSink;
 pub use table::{Column, Mode, Scope, Source, Table};
 

@@ -12,7 +12,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, params_from_iter};
 use serde_json::Value;
 
-use crate::sink::{PageOutcome, Sink};
+use crate::sink::{Checkpoint, PageOutcome, ResumePoint, Sink};
 use crate::table::{Scope, Table};
 use connector_runtime::{Error, ErrorKind, Result};
 
@@ -83,15 +83,31 @@ impl SqliteSink {
              PRAGMA synchronous = FULL;
              CREATE TABLE IF NOT EXISTS _sync_state (
                  table_name TEXT NOT NULL, scope TEXT NOT NULL, cursor TEXT, updated_at TEXT NOT NULL,
+                 resume_link TEXT, resume_max TEXT, resume_started TEXT,
                  PRIMARY KEY (table_name, scope));",
         )
         .map_err(sql_error)?;
-        Ok(SqliteSink { db, created: HashSet::new() })
+        let sink = SqliteSink { db, created: HashSet::new() };
+        // Databases from before resumable passes lack the resume columns.
+        for column in ["resume_link", "resume_max", "resume_started"] {
+            if !sink.column_names("_sync_state")?.contains(column) {
+                sink.db
+                    .execute_batch(&format!("ALTER TABLE _sync_state ADD COLUMN {column} TEXT"))
+                    .map_err(sql_error)?;
+            }
+        }
+        Ok(sink)
     }
 
     /// The underlying connection, for queries over the synced data.
     pub fn connection(&self) -> &rusqlite::Connection {
         &self.db
+    }
+
+    fn column_names(&self, table: &str) -> Result<HashSet<String>> {
+        let mut info = self.db.prepare(&format!("PRAGMA table_info({})", quote(table))).map_err(sql_error)?;
+        let names = info.query_map([], |row| row.get::<_, String>(1)).map_err(sql_error)?;
+        names.collect::<rusqlite::Result<_>>().map_err(sql_error)
     }
 
     fn key_columns(table: &Table) -> Vec<String> {
@@ -119,11 +135,7 @@ impl SqliteSink {
         self.db.execute_batch(&sql).map_err(sql_error)?;
         // A database written by an older table definition gains the columns added since, filled from each
         // row's stored JSON in one transaction; columns no longer defined are left alone.
-        let existing: HashSet<String> = {
-            let mut info = self.db.prepare(&format!("PRAGMA table_info({})", quote(&table.name))).map_err(sql_error)?;
-            let names = info.query_map([], |row| row.get::<_, String>(1)).map_err(sql_error)?;
-            names.collect::<rusqlite::Result<_>>().map_err(sql_error)?
-        };
+        let existing = self.column_names(&table.name)?;
         let added: Vec<&crate::table::Column> =
             table.columns.iter().filter(|c| !keys.contains(&c.name) && !existing.contains(&c.name)).collect();
         if !added.is_empty() {
@@ -183,12 +195,34 @@ impl Sink for SqliteSink {
             .map_err(sql_error)
     }
 
+    fn resume_point(&mut self, table: &Table, scope: &Scope) -> Result<Option<ResumePoint>> {
+        self.db
+            .query_row(
+                "SELECT resume_link, resume_max, resume_started FROM _sync_state WHERE table_name = ?1 AND scope = ?2",
+                (&table.name, scope.key()),
+                |row| {
+                    Ok((
+                        row.get::<_, Option<String>>(0)?,
+                        row.get::<_, Option<String>>(1)?,
+                        row.get::<_, Option<String>>(2)?,
+                    ))
+                },
+            )
+            .optional()
+            .map(|row| {
+                row.and_then(|(link, max_seen, started)| {
+                    Some(ResumePoint { next_link: link?, max_seen, pass_started: started.unwrap_or_default() })
+                })
+            })
+            .map_err(sql_error)
+    }
+
     fn apply_page(
         &mut self,
         table: &Table,
         scope: &Scope,
         rows: &[Value],
-        cursor: Option<&str>,
+        checkpoint: Checkpoint<'_>,
     ) -> Result<PageOutcome> {
         self.ensure_table(table)?;
         let keys = Self::key_columns(table);
@@ -245,13 +279,38 @@ impl Sink for SqliteSink {
                 insert.execute(params_from_iter(values.iter())).map_err(sql_error)?;
             }
         }
-        if let Some(cursor) = cursor {
-            tx.execute(
-                "INSERT INTO _sync_state (table_name, scope, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (table_name, scope) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-                (&table.name, scope.key(), cursor, &synced_at),
-            )
-            .map_err(sql_error)?;
+        match checkpoint {
+            Checkpoint::None => {}
+            Checkpoint::Complete { cursor: Some(cursor) } => {
+                tx.execute(
+                    "INSERT INTO _sync_state (table_name, scope, cursor, updated_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (table_name, scope) DO UPDATE SET cursor = excluded.cursor,
+                         updated_at = excluded.updated_at, resume_link = NULL, resume_max = NULL,
+                         resume_started = NULL",
+                    (&table.name, scope.key(), cursor, &synced_at),
+                )
+                .map_err(sql_error)?;
+            }
+            Checkpoint::Complete { cursor: None } => {
+                tx.execute(
+                    "UPDATE _sync_state SET resume_link = NULL, resume_max = NULL, resume_started = NULL
+                     WHERE table_name = ?1 AND scope = ?2",
+                    (&table.name, scope.key()),
+                )
+                .map_err(sql_error)?;
+            }
+            Checkpoint::Resume { next_link, max_seen, pass_started } => {
+                // The cursor and its time stay as they are: they move when the pass completes.
+                tx.execute(
+                    "INSERT INTO _sync_state (table_name, scope, cursor, updated_at, resume_link, resume_max,
+                         resume_started)
+                     VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (table_name, scope) DO UPDATE SET resume_link = excluded.resume_link,
+                         resume_max = excluded.resume_max, resume_started = excluded.resume_started",
+                    (&table.name, scope.key(), &synced_at, next_link, max_seen, pass_started),
+                )
+                .map_err(sql_error)?;
+            }
         }
         tx.commit().map_err(sql_error)?;
         Ok(outcome)

@@ -86,4 +86,10 @@ pub trait Source: Send + Sync {
     /// moved back by the lookback); a source that cannot filter on the server may return more, the engine only
     /// keeps what it needs.
     fn pages(&self, table: &Table, scope: &Scope, since: Option<&str>) -> ItemStream<Page<Value>>;
+
+    /// The pages of `table` under `scope` from a next link an earlier run stopped at (its page limit), or `None`
+    /// when this source cannot follow links; the engine then starts the pass over.
+    fn resume(&self, _table: &Table, _scope: &Scope, _next_link: &str) -> Option<ItemStream<Page<Value>>> {
+        None
+    }
 }

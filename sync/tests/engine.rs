@@ -8,6 +8,7 @@ use std::time::Duration;
 use connector_runtime::paging::Page;
 use connector_runtime::{Error, ErrorKind, ItemStream};
 use connector_sync::{Column, Engine, Mode, Scope, Sink, Source, SqliteSink, Table};
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -35,6 +36,15 @@ impl FakeSource {
         }
     }
 
+    /// Changes an item where it is, like a list ordered by creation rather than by change.
+    fn touch_in_place(&self, id: &str, text: &str, modified: &str) {
+        if let Ok(mut items) = self.items.lock()
+            && let Some(item) = items.iter_mut().find(|i| i["id"] == id)
+        {
+            *item = json!({"id": id, "body": {"content": text}, "lastModifiedDateTime": modified});
+        }
+    }
+
     fn remove(&self, id: &str) {
         if let Ok(mut items) = self.items.lock() {
             items.retain(|i| i["id"] != id);
@@ -42,25 +52,37 @@ impl FakeSource {
     }
 }
 
-impl Source for FakeSource {
-    fn pages(&self, _table: &Table, _scope: &Scope, _since: Option<&str>) -> ItemStream<Page<Value>> {
+impl FakeSource {
+    /// Pages from page `first` on; each page links to the next as `page:N`.
+    fn pages_from(&self, first: usize) -> ItemStream<Page<Value>> {
         let items = self.items.lock().map(|i| i.clone()).unwrap_or_default();
         let fail_after = self.fail_after.lock().map(|f| *f).unwrap_or(None);
         let requests = self.requests.clone();
-        let pages: Vec<connector_runtime::Result<Page<Value>>> = items
-            .chunks(self.page_size.max(1))
-            .enumerate()
-            .map(|(n, chunk)| {
-                if let Ok(mut r) = requests.lock() {
-                    *r += 1;
-                }
-                if fail_after.is_some_and(|limit| n >= limit) {
-                    return Err(Error::new(ErrorKind::Transport, "killed mid-way"));
-                }
-                Ok(Page { items: chunk.to_vec(), next_link: None })
-            })
-            .collect();
-        Box::pin(futures::stream::iter(pages))
+        let chunks: Vec<Vec<Value>> = items.chunks(self.page_size.max(1)).map(<[Value]>::to_vec).collect();
+        let count = chunks.len();
+        // Lazy: a page counts as a request only when the engine asks for it.
+        let pages = futures::stream::iter(chunks.into_iter().enumerate().skip(first)).map(move |(n, chunk)| {
+            if let Ok(mut r) = requests.lock() {
+                *r += 1;
+            }
+            if fail_after.is_some_and(|limit| n >= limit) {
+                return Err(Error::new(ErrorKind::Transport, "killed mid-way"));
+            }
+            let next_link = (n + 1 < count).then(|| format!("page:{}", n + 1));
+            Ok(Page { items: chunk, next_link })
+        });
+        Box::pin(pages)
+    }
+}
+
+impl Source for FakeSource {
+    fn pages(&self, _table: &Table, _scope: &Scope, _since: Option<&str>) -> ItemStream<Page<Value>> {
+        self.pages_from(0)
+    }
+
+    fn resume(&self, _table: &Table, _scope: &Scope, next_link: &str) -> Option<ItemStream<Page<Value>>> {
+        let page = next_link.strip_prefix("page:")?.parse().ok()?;
+        Some(self.pages_from(page))
     }
 }
 
@@ -142,7 +164,7 @@ async fn a_run_killed_mid_way_then_rerun_equals_an_uninterrupted_run() -> TestRe
 }
 
 #[tokio::test]
-async fn page_limit_leaves_the_cursor_for_the_next_run() -> TestResult {
+async fn page_limit_leaves_the_cursor_and_the_next_run_resumes_after_the_last_page() -> TestResult {
     let source = FakeSource::new(10);
     seed(&source);
     let mut sink = SqliteSink::in_memory()?;
@@ -150,7 +172,54 @@ async fn page_limit_leaves_the_cursor_for_the_next_run() -> TestResult {
     assert!(partial.truncated);
     assert_eq!(sink.cursor(&messages(), &scope())?, None);
     let rest = Engine::new(&source, &mut sink).sync(&messages(), &scope()).await?;
-    assert_eq!((rest.rows.inserted, rest.rows.unchanged), (15, 10));
+    assert!(rest.resumed && !rest.truncated);
+    assert_eq!((rest.pages, rest.rows.inserted, rest.rows.unchanged), (2, 15, 0), "pages 2 and 3 only");
+    assert_eq!(sink.cursor(&messages(), &scope())?.as_deref(), Some("2026-11-01T10:24:00Z"));
+    assert_eq!(dump(&sink).len(), 25);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_newest_first_list_longer_than_the_page_limit_is_read_to_its_end_over_runs() -> TestResult {
+    let source = FakeSource::new(10);
+    seed(&source);
+    let mut sink = SqliteSink::in_memory()?;
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        runs.push(Engine::new(&source, &mut sink).with_max_pages(1).sync(&messages(), &scope()).await?);
+    }
+    assert_eq!(
+        runs.iter().map(|r| (r.truncated, r.resumed)).collect::<Vec<_>>(),
+        [(true, false), (true, true), (false, true)]
+    );
+    assert_eq!(dump(&sink).len(), 25, "every page was read once");
+    assert_eq!(*source.requests.lock().map_err(|_| "poisoned")?, 3);
+    assert_eq!(sink.cursor(&messages(), &scope())?.as_deref(), Some("2026-11-01T10:24:00Z"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_pass_over_several_runs_does_not_skip_what_changed_behind_it() -> TestResult {
+    // A list in creation order: changed items stay where they are. The pass reads page 1, then an item on page 1
+    // (already read) and one on page 2 (not yet read) change; the pass reads page 2 with the later change.
+    let source = FakeSource::new(10);
+    seed(&source);
+    let mut sink = SqliteSink::in_memory()?;
+    Engine::new(&source, &mut sink).with_max_pages(1).sync(&messages(), &scope()).await?;
+    let now = jiff::Timestamp::now();
+    let behind = (now + jiff::SignedDuration::from_hours(1)).to_string();
+    let ahead = (now + jiff::SignedDuration::from_hours(2)).to_string();
+    source.touch_in_place("m20", "changed behind the pass", &behind);
+    source.touch_in_place("m10", "changed ahead of the pass", &ahead);
+    Engine::new(&source, &mut sink).with_max_pages(1).sync(&messages(), &scope()).await?;
+    let done = Engine::new(&source, &mut sink).with_max_pages(1).sync(&messages(), &scope()).await?;
+    assert!(!done.truncated);
+    // The cursor stops at the pass's start, not at the later change it saw, so the next pass still reads m20.
+    let cursor = sink.cursor(&messages(), &scope())?.unwrap_or_default();
+    assert!(cursor.as_str() < behind.as_str(), "cursor {cursor} must be before {behind}");
+    let next = Engine::new(&source, &mut sink).sync(&messages(), &scope()).await?;
+    assert!(!next.resumed);
+    assert!(dump(&sink).iter().any(|(id, text, _)| id == "m20" && text == "changed behind the pass"));
     Ok(())
 }
 

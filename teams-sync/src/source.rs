@@ -37,6 +37,10 @@ static MORE_REPLIES: Operation = Operation::new(
     "/teams/{team-id}/channels/{channel-id}/messages/{message-id}/replies",
 );
 
+/// Following a channel's message list from a stored next link (a pass resumed after `--max-pages`).
+static MORE_MESSAGES: Operation =
+    Operation::new(&GRAPH, "listChannelMessages", Method::GET, "/teams/{team-id}/channels/{channel-id}/messages");
+
 /// Replies that came inline with their message, waiting for the replies table run of that message.
 #[derive(Debug, Default)]
 struct Thread {
@@ -139,25 +143,27 @@ impl GraphSource {
     /// A channel's root messages; with replies on, each brings its replies inline, which are kept aside.
     fn messages(&self, channel: &Scope, team: &str, channel_id: &str) -> ItemStream<Page<Value>> {
         let mut call = self.client.list_channel_messages(team, channel_id).top(self.message_top());
-        if !self.replies {
-            return page_values(call.into_pages());
+        if self.replies {
+            call = call.expand("replies");
         }
-        call = call.expand("replies");
+        self.keep_threads(channel, call.into_pages())
+    }
+
+    /// Message pages with each message's inline replies taken out and kept for its replies table run.
+    fn keep_threads(&self, channel: &Scope, pages: ItemStream<Page<ChatMessage>>) -> ItemStream<Page<Value>> {
+        if !self.replies {
+            return page_values(pages);
+        }
         let threads = self.threads.clone();
         let channel_key = channel.key();
-        Box::pin(call.into_pages().map(move |page| {
+        Box::pin(pages.map(move |page| {
             let page = page?;
             let mut items = Vec::with_capacity(page.items.len());
             let mut threads = threads.lock().unwrap_or_else(PoisonError::into_inner);
             for mut message in page.items {
+                let replies = message.replies.take().unwrap_or_default();
                 let thread = Thread {
-                    replies: message
-                        .replies
-                        .take()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(to_value)
-                        .collect::<Result<_, _>>()?,
+                    replies: replies.into_iter().map(to_value).collect::<Result<_, _>>()?,
                     more: message.replies_odata_next_link.take(),
                 };
                 threads.insert(format!("{channel_key}/parent_message_id={}", message.id), thread);
@@ -256,6 +262,21 @@ impl Source for GraphSource {
                 let name = name.to_owned();
                 Box::pin(futures::stream::once(async move { Err(unknown(&name)) }))
             }
+        }
+    }
+
+    /// Messages and replies continue from a stored next link (Graph's links carry `$top`, `$expand` and the
+    /// position); the snapshot tables always start over.
+    fn resume(&self, table: &Table, scope: &Scope, next_link: &str) -> Option<ItemStream<Page<Value>>> {
+        let connection = self.client.connection();
+        match (table.name.as_str(), parents(scope).len()) {
+            ("messages", 2) => {
+                Some(self.keep_threads(scope, connection.follow_pages(&MORE_MESSAGES, next_link, Paging::ODATA)))
+            }
+            ("message_replies", 3) => {
+                Some(page_values(connection.follow_pages::<ChatMessage>(&MORE_REPLIES, next_link, Paging::ODATA)))
+            }
+            _ => None,
         }
     }
 }

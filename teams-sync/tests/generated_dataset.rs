@@ -184,6 +184,38 @@ async fn a_run_killed_mid_way_then_rerun_equals_an_uninterrupted_run() -> TestRe
 }
 
 #[tokio::test]
+async fn a_page_limit_spreads_the_first_sync_over_runs_that_read_every_page_once() -> TestResult {
+    let reference_data = Dataset::new(0);
+    let reference_server = start(&reference_data).await;
+    let mut reference = SqliteSink::in_memory()?;
+    run(&source(&reference_server)?, &mut reference, &RunOptions::default(), &|_, _, _| {}).await?;
+    let reference_requests = reference_data.requests.load(std::sync::atomic::Ordering::SeqCst);
+
+    let data = Dataset::new(0);
+    let server = start(&data).await;
+    let mut sink = SqliteSink::in_memory()?;
+    let options = RunOptions { max_pages: Some(5), ..RunOptions::default() };
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        let summary = run(&source(&server)?, &mut sink, &options, &|_, _, _| {}).await?;
+        if !summary.tables.iter().any(|(_, _, report)| report.truncated) || runs == 10 {
+            break;
+        }
+    }
+    // 12 message pages per channel, 5 per run: the third run finishes every channel.
+    assert_eq!(runs, 3);
+    assert_eq!(dump(&sink), dump(&reference));
+    // Each message page was read once; only the per-run reads (teams, channels, members, discovery) repeat.
+    let message_pages = data.message_pages.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(message_pages, reference_data.message_pages.load(std::sync::atomic::Ordering::SeqCst));
+    let per_run = 1 + 3 + 2 * 3 + 1 + 1;
+    let requests = data.requests.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(requests, reference_requests + 2 * per_run);
+    Ok(())
+}
+
+#[tokio::test]
 async fn edits_new_messages_replies_and_soft_deletes_are_picked_up_without_duplicates() -> TestResult {
     let data = Dataset::new(0);
     let server = start(&data).await;
