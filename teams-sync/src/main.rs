@@ -40,7 +40,7 @@ struct Cli {
     /// Items per page (Graph allows at most 50 for messages and replies).
     #[arg(long)]
     top: Option<i32>,
-    /// Most pages per table and parent in one run.
+    /// Most pages per table and parent in one run; messages and replies continue where they stopped next run.
     #[arg(long)]
     max_pages: Option<usize>,
     /// Skip replies (messages are then read without `$expand=replies`).
@@ -118,6 +118,10 @@ async fn sync(cli: Cli) -> Result<(), String> {
         stats.paced_waits,
         summary.skipped.len()
     );
+    let cut = summary.tables.iter().filter(|(_, _, r)| r.truncated).count();
+    if cut > 0 {
+        println!("{cut} table runs stopped at --max-pages; the next run continues where they stopped");
+    }
     let late = summary.tables.iter().filter(|(_, _, r)| r.lookback_shorter_than_gap).count();
     if late > 0 {
         println!(
