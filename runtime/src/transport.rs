@@ -114,6 +114,8 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
+        // A paced connection waits for its slot first, so the deadline check below counts that wait.
+        p.conn.wait_turn().await;
         let now = Instant::now();
         let timeout = match deadline {
             Some(end) if end <= now => {
@@ -140,7 +142,6 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
                 *request.body_mut() = Some(body);
             }
         }
-        p.conn.wait_turn().await;
         tracing::debug!(attempt, "sending");
         p.conn.counters().request();
         // The timeout covers connecting, sending and reading the whole body.
