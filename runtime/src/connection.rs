@@ -247,12 +247,20 @@ impl Connection {
         Request::new(self.clone(), operation)
     }
 
-    /// Waits for this request's turn when the connection is paced.
-    pub(crate) async fn wait_turn(&self) {
-        if let Some(pacer) = &self.inner.pacer
-            && pacer.wait_turn().await
-        {
-            self.inner.counters.paced_wait();
+    /// Waits for this request's turn when the connection is paced; fails with a timeout, without taking a turn,
+    /// when the turn comes later than `latest` allows.
+    pub(crate) async fn wait_turn(&self, latest: Option<Duration>) -> Result<()> {
+        let Some(pacer) = &self.inner.pacer else { return Ok(()) };
+        match pacer.wait_turn(latest).await {
+            Ok(true) => {
+                self.inner.counters.paced_wait();
+                Ok(())
+            }
+            Ok(false) => Ok(()),
+            Err(wait) => Err(Error::new(
+                ErrorKind::Timeout,
+                format!("the call's deadline comes before its paced turn ({} ms away)", wait.as_millis()),
+            )),
         }
     }
 
@@ -296,7 +304,9 @@ impl Connection {
     /// credentials never reach a stranger.
     pub fn resolve_link(&self, link: &str, current: &Url) -> Result<Url> {
         let url = current.join(link.trim()).map_err(|e| {
-            Error::new(ErrorKind::ForeignLink, format!("service returned an unusable link `{link}`")).with_source(e)
+            // The link may carry tokens in its query; show only what comes before it.
+            let shown = link.split(['?', '#']).next().unwrap_or_default();
+            Error::new(ErrorKind::ForeignLink, format!("service returned an unusable link `{shown}`")).with_source(e)
         })?;
         let base = &self.inner.base;
         if url.scheme() == base.scheme()

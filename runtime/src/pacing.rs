@@ -25,21 +25,27 @@ impl Pacer {
         self.interval
     }
 
-    /// Waits until this request's slot; returns whether it had to wait.
-    pub(crate) async fn wait_turn(&self) -> bool {
+    /// Waits until this request's slot; returns whether it had to wait, or `Err` (without taking the slot) when
+    /// the slot comes later than `latest` can wait, so a call past its deadline does not hold others back.
+    pub(crate) async fn wait_turn(&self, latest: Option<Duration>) -> Result<bool, Duration> {
         let now = Instant::now();
         let slot = {
             // A poisoned lock only means another request panicked while holding it; the slot is still sound.
             let mut next_free = self.next_free.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let slot = next_free.map_or(now, |next| next.max(now));
+            if let Some(latest) = latest
+                && slot - now > latest
+            {
+                return Err(slot - now);
+            }
             *next_free = Some(slot + self.interval);
             slot
         };
         if slot > now {
             tokio::time::sleep_until(slot).await;
-            true
+            Ok(true)
         } else {
-            false
+            Ok(false)
         }
     }
 }
@@ -55,7 +61,7 @@ mod tests {
         let calls = (0..4).map(|_| {
             let pacer = pacer.clone();
             tokio::spawn(async move {
-                pacer.wait_turn().await;
+                let _ = pacer.wait_turn(None).await;
                 Instant::now()
             })
         });
@@ -71,9 +77,20 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_idle_connection_sends_at_once() {
         let pacer = Pacer::new(Duration::from_millis(100));
-        assert!(!pacer.wait_turn().await);
+        assert_eq!(pacer.wait_turn(None).await, Ok(false));
         tokio::time::sleep(Duration::from_millis(250)).await;
-        assert!(!pacer.wait_turn().await, "the interval has passed since the last request");
-        assert!(pacer.wait_turn().await, "a request right after another waits");
+        assert_eq!(pacer.wait_turn(None).await, Ok(false), "the interval has passed since the last request");
+        assert_eq!(pacer.wait_turn(None).await, Ok(true), "a request right after another waits");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_that_cannot_wait_for_its_slot_does_not_take_it() {
+        let pacer = Pacer::new(Duration::from_millis(100));
+        assert_eq!(pacer.wait_turn(None).await, Ok(false));
+        let start = Instant::now();
+        assert_eq!(pacer.wait_turn(Some(Duration::from_millis(50))).await, Err(Duration::from_millis(100)));
+        assert_eq!(Instant::now(), start, "it did not sleep");
+        assert_eq!(pacer.wait_turn(None).await, Ok(true));
+        assert_eq!(Instant::now() - start, Duration::from_millis(100), "the refused call left the slot free");
     }
 }

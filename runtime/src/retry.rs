@@ -153,18 +153,27 @@ pub(crate) fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Dur
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
         if let Some(ms) = text(name).and_then(|v| v.parse::<f64>().ok())
-            && ms.is_finite()
-            && ms >= 0.0
+            && let Some(wait) = wait_of(ms / 1000.0)
         {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
+            return Some(wait);
         }
     }
     let value = text("retry-after")?;
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return wait_of(secs);
     }
     let when = parse_http_date(value)?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// A wait of `secs` seconds; absurd values (negative, not finite, beyond `Duration`) are capped at a day, which
+/// is beyond every retry budget, so the call fails with `RetryAfterExceedsBudget` instead of panicking.
+fn wait_of(secs: f64) -> Option<Duration> {
+    const DAY: Duration = Duration::from_secs(86_400);
+    if secs.is_nan() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).map_or(DAY, |wait| wait.min(DAY)))
 }
 
 /// Parses an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
@@ -203,6 +212,16 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
         let h = headers(&[("retry-after", "Sun, 06 Nov 1994 08:49:47 GMT")]);
         assert_eq!(retry_after_at(&h, now), Some(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn absurd_retry_after_is_capped_not_a_panic() {
+        let day = Some(Duration::from_secs(86_400));
+        assert_eq!(retry_after(&headers(&[("retry-after", "1e30")])), day);
+        assert_eq!(retry_after(&headers(&[("retry-after", "inf")])), day);
+        assert_eq!(retry_after(&headers(&[("retry-after-ms", "1e300")])), day);
+        assert_eq!(retry_after(&headers(&[("retry-after", "-5")])), None);
+        assert_eq!(retry_after(&headers(&[("retry-after", "NaN")])), None);
     }
 
     #[test]

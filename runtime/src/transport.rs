@@ -114,8 +114,9 @@ async fn run_attempts(mut p: Prepared, started: Instant) -> Result<(Response<Byt
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        // A paced connection waits for its slot first, so the deadline check below counts that wait.
-        p.conn.wait_turn().await;
+        // A paced connection waits for its slot first, but never past the deadline.
+        let latest = deadline.map(|end| end.saturating_duration_since(Instant::now()));
+        p.conn.wait_turn(latest).await.map_err(|e| e.with_attempts(attempt - 1))?;
         let now = Instant::now();
         let timeout = match deadline {
             Some(end) if end <= now => {
