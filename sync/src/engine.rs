@@ -100,7 +100,8 @@ impl<'a> Engine<'a> {
         };
         let mut max_seen = stored.clone();
         let mut pass_started = jiff::Timestamp::now().to_string();
-        let mut pages = match resume.as_ref().and_then(|r| Some((r, self.source.resume(table, scope, &r.next_link)?))) {
+        let resumed = resume.as_ref().and_then(|r| self.source.resume(table, scope, &r.next_link).map(|s| (r, s)));
+        let mut pages = match resumed {
             Some((point, stream)) => {
                 report.resumed = true;
                 pass_started.clone_from(&point.pass_started);
@@ -150,7 +151,10 @@ impl<'a> Engine<'a> {
                         max_seen = Some(value);
                     }
                 }
-                if let Some(key) = key_of(&item, &table.key) {
+                // Only a snapshot needs every key (to find vanished rows).
+                if matches!(table.mode, Mode::Snapshot { .. })
+                    && let Some(key) = key_of(&item, &table.key)
+                {
                     seen_keys.insert(key);
                 }
                 rows.push(item);

@@ -37,6 +37,17 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// A column's `/`-separated path as an SQLite JSON path (`from/user/id` -> `$."from"."user"."id"`); with
+/// `json_extract` it yields what [`sql_value`] does: scalars as themselves, objects and arrays as JSON text.
+fn json_path(path: &str) -> String {
+    let labels: String = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!(".\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("${labels}")
+}
+
 /// The value at a `/`-separated path of an item, as SQL: scalars as themselves, objects and arrays as JSON text.
 fn sql_value(item: &Value, path: &str) -> SqlValue {
     let mut current = item;
@@ -134,31 +145,31 @@ impl SqliteSink {
         );
         self.db.execute_batch(&sql).map_err(sql_error)?;
         // A database written by an older table definition gains the columns added since, filled from each
-        // row's stored JSON in one transaction; columns no longer defined are left alone.
-        let existing = self.column_names(&table.name)?;
-        let added: Vec<&crate::table::Column> =
-            table.columns.iter().filter(|c| !keys.contains(&c.name) && !existing.contains(&c.name)).collect();
+        // row's stored JSON in one statement; columns no longer defined are left alone. SQLite compares column
+        // names without regard to case, so this does too.
+        let existing: HashSet<String> = self.column_names(&table.name)?.iter().map(|c| c.to_lowercase()).collect();
+        let added: Vec<&crate::table::Column> = table
+            .columns
+            .iter()
+            .filter(|c| !keys.contains(&c.name) && !existing.contains(&c.name.to_lowercase()))
+            .collect();
         if !added.is_empty() {
             let tx = self.db.transaction().map_err(sql_error)?;
-            for column in added {
-                let name = quote(&column.name);
-                tx.execute_batch(&format!("ALTER TABLE {} ADD COLUMN {name}", quote(&table.name)))
+            for column in &added {
+                tx.execute_batch(&format!("ALTER TABLE {} ADD COLUMN {}", quote(&table.name), quote(&column.name)))
                     .map_err(sql_error)?;
-                let rows: Vec<(i64, String)> = {
-                    let mut select = tx
-                        .prepare(&format!("SELECT rowid, \"_json\" FROM {}", quote(&table.name)))
-                        .map_err(sql_error)?;
-                    let rows = select.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql_error)?;
-                    rows.collect::<rusqlite::Result<_>>().map_err(sql_error)?
-                };
-                let mut update = tx
-                    .prepare(&format!("UPDATE {} SET {name} = ?1 WHERE rowid = ?2", quote(&table.name)))
-                    .map_err(sql_error)?;
-                for (rowid, json) in rows {
-                    let item: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
-                    update.execute((sql_value(&item, &column.path), rowid)).map_err(sql_error)?;
-                }
             }
+            let fills: Vec<String> = added
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{} = json_extract(\"_json\", ?{})", quote(&c.name), i + 1))
+                .collect();
+            let paths: Vec<String> = added.iter().map(|c| json_path(&c.path)).collect();
+            tx.execute(
+                &format!("UPDATE {} SET {}", quote(&table.name), fills.join(", ")),
+                params_from_iter(paths.iter()),
+            )
+            .map_err(sql_error)?;
             tx.commit().map_err(sql_error)?;
         }
         self.created.insert(table.name.clone());
@@ -356,5 +367,63 @@ impl Sink for SqliteSink {
             tx.commit().map_err(sql_error)?;
         }
         Ok(vanished)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::{Column, Mode};
+    use serde_json::json;
+
+    fn table(columns: &[(&str, &str)]) -> Table {
+        Table {
+            name: "items".to_owned(),
+            key: "id".to_owned(),
+            parent_columns: Vec::new(),
+            columns: columns.iter().map(|(name, path)| Column::new(*name, *path)).collect(),
+            mode: Mode::Snapshot { delete_vanished: false },
+        }
+    }
+
+    fn row(sink: &SqliteSink, columns: &[&str]) -> Vec<SqlValue> {
+        let sql = format!("SELECT {} FROM items", columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", "));
+        sink.db
+            .query_row(&sql, [], |r| (0..columns.len()).map(|i| r.get::<_, SqlValue>(i)).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn columns_added_later_are_filled_exactly_as_a_fresh_write_would() -> Result<()> {
+        let item = json!({"id": "1", "flag": true, "count": 7, "ratio": 0.5, "text": "say \"hi\"", "none": null,
+                          "nested": {"b": 1, "a": [1, "x"]}, "list": [3, 2], "from": {"user": {"id": "u1"}}});
+        let columns = [
+            ("flag", "flag"),
+            ("count", "count"),
+            ("ratio", "ratio"),
+            ("text", "text"),
+            ("none", "none"),
+            ("missing", "missing"),
+            ("nested", "nested"),
+            ("list", "list"),
+            ("user_id", "from/user/id"),
+        ];
+        let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+        let scope = Scope::root();
+
+        let mut fresh = SqliteSink::in_memory()?;
+        fresh.apply_page(&table(&columns), &scope, std::slice::from_ref(&item), Checkpoint::None)?;
+
+        let mut migrated = SqliteSink::in_memory()?;
+        migrated.apply_page(&table(&[]), &scope, std::slice::from_ref(&item), Checkpoint::None)?;
+        migrated.created.clear();
+        // Same names in another case are the same SQLite columns: not added twice.
+        migrated.ensure_table(&table(&[("FLAG", "flag")]))?;
+        migrated.created.clear();
+        migrated.ensure_table(&table(&columns))?;
+
+        assert_eq!(row(&migrated, &names), row(&fresh, &names));
+        assert_eq!(row(&fresh, &["flag", "user_id"]), [SqlValue::Integer(1), SqlValue::Text("u1".to_owned())]);
+        Ok(())
     }
 }
