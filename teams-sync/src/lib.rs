@@ -8,3 +8,4 @@
 pub mod run;
 pub mod source;
 pub mod tables;
+pub mod threads;

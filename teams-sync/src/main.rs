@@ -32,7 +32,7 @@ struct Cli {
     #[arg(long = "channel")]
     channels: Vec<String>,
     /// Only the replies of this message (repeatable; use with --channel); default: every message with replies.
-    #[arg(long = "message")]
+    #[arg(long = "message", requires = "channels")]
     messages: Vec<String>,
     /// Seconds before the stored cursor that incremental tables read again (late writes).
     #[arg(long, default_value_t = 300)]

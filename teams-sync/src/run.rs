@@ -3,8 +3,9 @@
 //!
 //! Explicit ids narrow a level: `teams` skips team discovery and the `teams` table (a snapshot of a subset would
 //! report every other team as vanished), `channels` skips channel discovery, `messages` syncs replies of those
-//! messages only. Without ids every parent is discovered: teams and channels with light `$select=id` lists, the
-//! messages with replies from the channel's own message read (see [`crate::source`]).
+//! messages only. Without ids every parent is discovered: teams from the teams table's own listing, channels with
+//! a light `$select=id` list, the messages with replies from the channel's own message read (see
+//! [`crate::source`]).
 
 use std::time::Duration;
 
@@ -80,8 +81,11 @@ pub async fn run(
     }
     let team_ids = if options.teams.is_empty() {
         let report = engine.sync(&tables::teams(), &root).await?;
+        let complete = !report.truncated;
         summary.push(("teams".into(), String::new(), report));
-        source.discover("teams", &root).await?
+        summary.inner.skipped.extend(source.take_skipped());
+        // The teams table just listed every team; only a run cut by --max-pages needs a discovery list.
+        if complete { source.take_listed_teams() } else { source.discover("teams", &root).await? }
     } else {
         options.teams.clone()
     };

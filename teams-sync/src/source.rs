@@ -2,13 +2,15 @@
 //!
 //! Two tables need more than one list call:
 //! - `teams`: `/groups` lists the teams, but only `GET /teams/{id}` carries their settings (member, guest,
-//!   messaging, fun), so each listed team is read once more. A team that refuses that read keeps its group row.
+//!   messaging, fun), so each listed team is read once more. A team that is gone keeps its group row; a 403
+//!   (no Team.ReadBasic.All) stops these reads for the run and is reported.
 //! - `message_replies`: Graph cannot filter channel messages, so every run reads a channel's whole message list
 //!   anyway. With replies on, that read asks for `$expand=replies`: each message brings its replies inline (and a
-//!   `replies@odata.nextLink` when it has more than Graph inlines). The source keeps them until the replies table
-//!   of that message is synced, so replies cost requests only for the overflow, not one list call per message.
+//!   `replies@odata.nextLink` when it has more than Graph inlines). The source keeps them (up to a bound, see
+//!   [`crate::threads`]) until the replies table of that message is synced, so replies cost requests only for
+//!   the overflow, not one list call per message.
 
-use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use connector_msgraph_teams::Client;
@@ -19,6 +21,8 @@ use connector_runtime::{ConnectorInfo, Error, ErrorKind, ItemStream, Operation, 
 use connector_sync::{Scope, Source, Table};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
+
+use crate::threads::{Thread, Threads, message_key};
 
 /// The filter that makes `/groups` list teams only.
 pub const TEAMS_FILTER: &str = "resourceProvisioningOptions/Any(x:x eq 'Team')";
@@ -41,28 +45,38 @@ static MORE_REPLIES: Operation = Operation::new(
 static MORE_MESSAGES: Operation =
     Operation::new(&GRAPH, "listChannelMessages", Method::GET, "/teams/{team-id}/channels/{channel-id}/messages");
 
-/// Replies that came inline with their message, waiting for the replies table run of that message.
-#[derive(Debug, Default)]
-struct Thread {
-    replies: Vec<Value>,
-    more: Option<String>,
-}
-
 /// Reads tables from Microsoft Graph through the generated client.
 #[derive(Clone, Debug)]
 pub struct GraphSource {
     client: Client,
     top: Option<i32>,
     replies: bool,
-    /// Message scope key -> its inline replies, for the messages read in this run; shared by clones.
-    threads: Arc<Mutex<HashMap<String, Thread>>>,
+    /// Inline replies of the messages read in this run; shared by clones.
+    threads: Arc<Mutex<Threads>>,
+    /// `GET /teams/{id}` answered 403 before any success (no Team.ReadBasic.All): not asked again this run.
+    team_details_refused: Arc<AtomicBool>,
+    /// `GET /teams/{id}` succeeded at least once this run, so a later 403 concerns one team only.
+    team_details_allowed: Arc<AtomicBool>,
+    /// Team ids the teams table listed in this run (so discovery need not list them again).
+    listed_teams: Arc<Mutex<Vec<String>>>,
+    /// Things this source skipped, with why, for the run summary.
+    skipped: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl GraphSource {
     /// A source over `client`, asking for `top` items per page where Graph allows it (at most 50 for messages),
     /// with replies read alongside messages.
     pub fn new(client: Client, top: Option<i32>) -> Self {
-        GraphSource { client, top, replies: true, threads: Arc::default() }
+        GraphSource {
+            client,
+            top,
+            replies: true,
+            threads: Arc::default(),
+            team_details_refused: Arc::default(),
+            team_details_allowed: Arc::default(),
+            listed_teams: Arc::default(),
+            skipped: Arc::default(),
+        }
     }
 
     /// Leaves replies out: messages are read without `$expand=replies` and the replies table is not synced.
@@ -104,21 +118,22 @@ impl GraphSource {
     /// The messages of a channel, read in this run, that have replies: the parents of its replies table.
     /// Messages without replies are left out, as syncing them would write nothing.
     pub fn threads(&self, channel: &Scope) -> Vec<String> {
-        let prefix = format!("{}/parent_message_id=", channel.key());
-        let threads = self.threads.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut ids: Vec<String> = threads
-            .iter()
-            .filter(|(_, thread)| !thread.replies.is_empty() || thread.more.is_some())
-            .filter_map(|(key, _)| key.strip_prefix(&prefix).map(str::to_owned))
-            .collect();
-        ids.sort();
-        ids
+        self.threads.lock().unwrap_or_else(PoisonError::into_inner).with_replies(channel)
     }
 
     /// Drops what is still kept of a channel's inline replies (messages whose replies were not synced).
     pub fn forget_threads(&self, channel: &Scope) {
-        let prefix = format!("{}/parent_message_id=", channel.key());
-        self.threads.lock().unwrap_or_else(PoisonError::into_inner).retain(|key, _| !key.starts_with(&prefix));
+        self.threads.lock().unwrap_or_else(PoisonError::into_inner).forget(channel);
+    }
+
+    /// The team ids the teams table listed since the last call.
+    pub fn take_listed_teams(&self) -> Vec<String> {
+        std::mem::take(&mut *self.listed_teams.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// What this source skipped since the last call (a part of a table it was refused), with why.
+    pub fn take_skipped(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut *self.skipped.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Teams as `/groups` lists them, each completed with its `GET /teams/{id}` (settings included).
@@ -127,17 +142,56 @@ impl GraphSource {
         if let Some(top) = self.top {
             call = call.top(top.clamp(1, 999));
         }
-        let client = self.client.clone();
+        self.listed_teams.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        let source = self.clone();
         Box::pin(page_values(call.into_pages()).and_then(move |page| {
-            let client = client.clone();
+            let source = source.clone();
             async move {
                 let mut items = Vec::with_capacity(page.items.len());
                 for group in page.items {
-                    items.push(with_team_details(&client, group).await?);
+                    items.push(source.with_team_details(group).await?);
                 }
                 Ok(Page { items, next_link: page.next_link })
             }
         }))
+    }
+
+    /// A team's group row completed with the team resource (settings, archive state). A team that is gone (404)
+    /// or refuses only itself (403 after other teams answered) keeps its group's fields; its channels run reports
+    /// it. A 403 before any success means the app lacks Team.ReadBasic.All: every team keeps its group fields for
+    /// the rest of the run, without asking again, and the summary says so.
+    async fn with_team_details(&self, mut group: Value) -> connector_runtime::Result<Value> {
+        let Some(id) = group.get("id").and_then(Value::as_str).map(str::to_owned) else { return Ok(group) };
+        self.listed_teams.lock().unwrap_or_else(PoisonError::into_inner).push(id.clone());
+        if self.team_details_refused.load(Ordering::Relaxed) {
+            return Ok(group);
+        }
+        match self.client.get_team(id).await {
+            Ok(team) => {
+                self.team_details_allowed.store(true, Ordering::Relaxed);
+                if let (Value::Object(row), Value::Object(team)) = (&mut group, to_value(team)?) {
+                    row.extend(team);
+                }
+                Ok(group)
+            }
+            Err(err) if err.status().is_some_and(|s| s.as_u16() == 404) => Ok(group),
+            Err(err)
+                if err.status().is_some_and(|s| s.as_u16() == 403)
+                    && self.team_details_allowed.load(Ordering::Relaxed) =>
+            {
+                Ok(group)
+            }
+            Err(err) if err.status().is_some_and(|s| s.as_u16() == 403) => {
+                self.team_details_refused.store(true, Ordering::Relaxed);
+                let why = format!(
+                    "403: missing permission or consent for Team.ReadBasic.All ({}); teams keep their group fields",
+                    err.service_message().unwrap_or("forbidden")
+                );
+                self.skipped.lock().unwrap_or_else(PoisonError::into_inner).push(("team settings".to_owned(), why));
+                Ok(group)
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// A channel's root messages; with replies on, each brings its replies inline, which are kept aside.
@@ -149,24 +203,23 @@ impl GraphSource {
         self.keep_threads(channel, call.into_pages())
     }
 
-    /// Message pages with each message's inline replies taken out and kept for its replies table run.
+    /// Message pages with each message's inline replies taken out and kept for its replies table run (dropped
+    /// when replies are off, e.g. on pages from a link stored by a run with replies on).
     fn keep_threads(&self, channel: &Scope, pages: ItemStream<Page<ChatMessage>>) -> ItemStream<Page<Value>> {
-        if !self.replies {
-            return page_values(pages);
-        }
         let threads = self.threads.clone();
-        let channel_key = channel.key();
+        let keep = self.replies;
+        let channel = channel.clone();
         Box::pin(pages.map(move |page| {
             let page = page?;
             let mut items = Vec::with_capacity(page.items.len());
             let mut threads = threads.lock().unwrap_or_else(PoisonError::into_inner);
             for mut message in page.items {
                 let replies = message.replies.take().unwrap_or_default();
-                let thread = Thread {
-                    replies: replies.into_iter().map(to_value).collect::<Result<_, _>>()?,
-                    more: message.replies_odata_next_link.take(),
-                };
-                threads.insert(format!("{channel_key}/parent_message_id={}", message.id), thread);
+                let more = message.replies_odata_next_link.take();
+                if keep {
+                    let replies = replies.into_iter().map(to_value).collect::<Result<_, _>>()?;
+                    threads.insert(message_key(&channel, &message.id), replies, more);
+                }
                 items.push(to_value(message)?);
             }
             Ok(Page { items, next_link: page.next_link })
@@ -176,39 +229,20 @@ impl GraphSource {
     /// A message's replies: those that came inline with it, then the rest through its next link; or, for a
     /// message not read in this run (explicit ids), its replies list.
     fn replies_of(&self, scope: &Scope, team: &str, channel: &str, message: &str) -> ItemStream<Page<Value>> {
-        let inline = self.threads.lock().unwrap_or_else(PoisonError::into_inner).remove(&scope.key());
-        let Some(thread) = inline else {
+        let thread = self.threads.lock().unwrap_or_else(PoisonError::into_inner).take(&scope.key());
+        let Some(Thread { replies: Some(replies), more, .. }) = thread else {
             return page_values(
                 self.client.list_message_replies(team, channel, message).top(self.message_top()).into_pages(),
             );
         };
-        let first = futures::stream::once(futures::future::ready(Ok(Page {
-            items: thread.replies,
-            next_link: thread.more.clone(),
-        })));
-        match thread.more {
+        let first = futures::stream::once(futures::future::ready(Ok(Page { items: replies, next_link: more.clone() })));
+        match more {
             Some(link) => {
                 let rest = self.client.connection().follow_pages::<ChatMessage>(&MORE_REPLIES, &link, Paging::ODATA);
                 Box::pin(first.chain(page_values(rest)))
             }
             None => Box::pin(first),
         }
-    }
-}
-
-/// A team's group row completed with the team resource (settings, archive state); a team that refuses the read
-/// (403, 404) keeps the group's fields, and the refusal surfaces when its channels are read.
-async fn with_team_details(client: &Client, mut group: Value) -> connector_runtime::Result<Value> {
-    let Some(id) = group.get("id").and_then(Value::as_str).map(str::to_owned) else { return Ok(group) };
-    match client.get_team(id).await {
-        Ok(team) => {
-            if let (Value::Object(row), Value::Object(team)) = (&mut group, to_value(team)?) {
-                row.extend(team);
-            }
-            Ok(group)
-        }
-        Err(err) if err.status().is_some_and(|s| s.as_u16() == 403 || s.as_u16() == 404) => Ok(group),
-        Err(err) => Err(err),
     }
 }
 

@@ -142,7 +142,10 @@ async fn failures_are_explained_in_one_sentence() -> TestResult {
     assert!(unknown.status.success(), "an unknown team is skipped, not fatal: {}", text(&unknown.stderr));
     assert!(stdout.contains("skipped team t9: 404: unknown id"), "{stdout}");
 
-    for output in [&missing, &wrong, &forbidden, &unauthorized] {
+    let lonely = teams_sync(&graph, &login, Some("s3cret"), &["--db", &db_arg, "--message", "m1"]).await;
+    assert!(text(&lonely.stderr).contains("--channel"), "--message needs --channel: {}", text(&lonely.stderr));
+
+    for output in [&missing, &wrong, &forbidden, &unauthorized, &lonely] {
         assert!(!output.status.success());
         assert!(!text(&output.stderr).contains("panicked"), "{}", text(&output.stderr));
     }

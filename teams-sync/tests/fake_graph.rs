@@ -185,3 +185,41 @@ async fn explicit_message_ids_read_replies_of_messages_this_run_did_not_list() -
     assert_eq!(replies_calls, 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn without_team_read_permission_teams_keep_their_group_fields_and_the_summary_says_why() -> TestResult {
+    let server = fake_graph(false).await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/v1.0/teams/[^/]+$"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(
+            json!({"error": {"code": "Forbidden", "message": "Missing role permissions on the request"}}),
+        ))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let mut sink = SqliteSink::in_memory()?;
+    let summary = run(&source(&server)?, &mut sink, &RunOptions::default(), &|_, _, _| {}).await?;
+    assert_eq!(count(&sink, "teams"), 2);
+    let name: String =
+        sink.connection().query_row("SELECT displayName FROM teams WHERE id = 't1'", [], |r| r.get(0))?;
+    assert_eq!(name, "Team 1", "the group's fields are kept");
+    let settings = summary
+        .skipped
+        .iter()
+        .find(|(what, _)| what == "team settings")
+        .map(|(_, why)| why.clone())
+        .unwrap_or_default();
+    assert!(settings.contains("Team.ReadBasic.All"), "{:?}", summary.skipped);
+    let team_reads = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| {
+            r.url.path().trim_start_matches("/v1.0/teams/").split('/').count() == 1
+                && r.url.path().starts_with("/v1.0/teams/")
+        })
+        .count();
+    assert_eq!(team_reads, 1, "asked once, not once per team");
+    Ok(())
+}
