@@ -11,7 +11,6 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::pin::Pin;
-
 use std::time::Duration;
 
 use futures::Stream;

@@ -21,6 +21,8 @@ struct FakeSource {
     page_size: usize,
     fail_after: Arc<Mutex<Option<usize>>>,
     requests: Arc<Mutex<usize>>,
+    /// Stored links answer 410 Gone, as an expired skip token would.
+    links_expired: Arc<Mutex<bool>>,
 }
 
 impl FakeSource {
@@ -82,6 +84,14 @@ impl Source for FakeSource {
 
     fn resume(&self, _table: &Table, _scope: &Scope, next_link: &str) -> Option<ItemStream<Page<Value>>> {
         let page = next_link.strip_prefix("page:")?.parse().ok()?;
+        if self.links_expired.lock().map(|e| *e).unwrap_or(false) {
+            let gone = Error::from_response(
+                connector_runtime::reqwest::StatusCode::GONE,
+                Default::default(),
+                connector_runtime::bytes::Bytes::new(),
+            );
+            return Some(Box::pin(futures::stream::iter([Err(gone)])));
+        }
         Some(self.pages_from(page))
     }
 }
@@ -194,6 +204,22 @@ async fn a_newest_first_list_longer_than_the_page_limit_is_read_to_its_end_over_
     );
     assert_eq!(dump(&sink).len(), 25, "every page was read once");
     assert_eq!(*source.requests.lock().map_err(|_| "poisoned")?, 3);
+    assert_eq!(sink.cursor(&messages(), &scope())?.as_deref(), Some("2026-11-01T10:24:00Z"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_expired_resume_link_starts_the_pass_over() -> TestResult {
+    let source = FakeSource::new(10);
+    seed(&source);
+    let mut sink = SqliteSink::in_memory()?;
+    Engine::new(&source, &mut sink).with_max_pages(1).sync(&messages(), &scope()).await?;
+    if let Ok(mut expired) = source.links_expired.lock() {
+        *expired = true;
+    }
+    let report = Engine::new(&source, &mut sink).sync(&messages(), &scope()).await?;
+    assert!(!report.resumed && !report.truncated, "{report:?}");
+    assert_eq!((report.pages, report.rows.inserted, report.rows.unchanged), (3, 15, 10), "read from the start");
     assert_eq!(sink.cursor(&messages(), &scope())?.as_deref(), Some("2026-11-01T10:24:00Z"));
     Ok(())
 }

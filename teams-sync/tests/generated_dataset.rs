@@ -158,12 +158,18 @@ async fn thousands_of_messages_and_replies_copied_exactly_through_throttling_and
     Ok(())
 }
 
+/// An uninterrupted first run over the standard dataset: what the other runs must end up equal to.
+async fn reference_run() -> Result<(std::sync::Arc<Dataset>, SqliteSink), Box<dyn std::error::Error>> {
+    let data = Dataset::new(0);
+    let server = start(&data).await;
+    let mut sink = SqliteSink::in_memory()?;
+    run(&source(&server)?, &mut sink, &RunOptions::default(), &|_, _, _| {}).await?;
+    Ok((data, sink))
+}
+
 #[tokio::test]
 async fn a_run_killed_mid_way_then_rerun_equals_an_uninterrupted_run() -> TestResult {
-    let reference_data = Dataset::new(0);
-    let reference_server = start(&reference_data).await;
-    let mut reference = SqliteSink::in_memory()?;
-    run(&source(&reference_server)?, &mut reference, &RunOptions::default(), &|_, _, _| {}).await?;
+    let (_, reference) = reference_run().await?;
 
     for killed_after in [3, 7, 30] {
         let data = Dataset::new(0);
@@ -186,10 +192,7 @@ async fn a_run_killed_mid_way_then_rerun_equals_an_uninterrupted_run() -> TestRe
 
 #[tokio::test]
 async fn a_page_limit_spreads_the_first_sync_over_runs_that_read_every_page_once() -> TestResult {
-    let reference_data = Dataset::new(0);
-    let reference_server = start(&reference_data).await;
-    let mut reference = SqliteSink::in_memory()?;
-    run(&source(&reference_server)?, &mut reference, &RunOptions::default(), &|_, _, _| {}).await?;
+    let (reference_data, reference) = reference_run().await?;
     let reference_requests = reference_data.requests.load(std::sync::atomic::Ordering::SeqCst);
 
     let data = Dataset::new(0);
